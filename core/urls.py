@@ -1,0 +1,12 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("summaries.urls")),
+]
+
+if settings.DEBUG:
+    # The captured-email outbox exists only in development.
+    urlpatterns.append(path("dev/outbox/", include("summaries.outbox.urls")))

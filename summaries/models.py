@@ -1,0 +1,102 @@
+"""The submission row: the one source of truth for where each person's summary is."""
+
+import secrets
+
+from django.db import models
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Color(models.TextChoices):
+    RED = "Red"
+    BLUE = "Blue"
+    GREEN = "Green"
+    YELLOW = "Yellow"
+    PURPLE = "Purple"
+    BLACK = "Black"
+    WHITE = "White"
+
+
+class SubmissionStatus(models.TextChoices):
+    RECEIVED = "received", "Received"
+    RENDERING = "rendering", "Rendering"
+    RENDERED = "rendered", "Rendered"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+# Statuses in which a worker holds a lease; past lease_until another worker may take over.
+LEASED_STATUSES = (SubmissionStatus.RENDERING, SubmissionStatus.SENDING)
+# Statuses that wait for a worker to pick the row up (at next_attempt_at, if set).
+WAITING_STATUSES = (SubmissionStatus.RECEIVED, SubmissionStatus.RENDERED)
+
+
+class Submission(models.Model):
+    # Answers, exactly as validated by SubmissionForm.
+    email = models.EmailField(max_length=254)
+    name = models.CharField(max_length=100)
+    about = models.TextField(max_length=2000)
+    hobby = models.CharField(max_length=100)
+    color = models.CharField(max_length=10, choices=Color.choices)
+    saying = models.CharField(max_length=200, blank=True)
+    dream_job = models.CharField(max_length=100, blank=True)
+
+    # The status page's address: unguessable, unlike the id.
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+
+    status = models.CharField(
+        max_length=16, choices=SubmissionStatus.choices, default=SubmissionStatus.RECEIVED, db_index=True
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    # Who holds the row and until when; see services/claims.py.
+    lease_owner = models.CharField(max_length=64, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    # When the next try is due after a temporary failure (None: now).
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # When a message for this row was last handed to the broker (None: no message is out).
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+
+    pdf = models.FileField(upload_to="summaries/", blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="summaries_due_idx")]
+
+    def __str__(self) -> str:
+        return f"Submission {self.pk} ({self.status})"
+
+
+class SubmissionEvent(models.Model):
+    """One line of a submission's history: every state change, with the error if there was one."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=16, choices=SubmissionStatus.choices)
+    detail = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.status}"
+
+
+class StoredFile(models.Model):
+    """A file kept by DatabaseStorage: rendered PDFs, readable from every machine."""
+
+    name = models.CharField(max_length=255, unique=True)
+    content = models.BinaryField()
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,1 @@
+"""The work behind the form: intake, claiming rows, rendering, emailing, publishing, sweeping."""

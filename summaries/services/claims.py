@@ -1,0 +1,86 @@
+"""Claiming a submission row for one step, and recording where it went next.
+
+A worker may only work on a row it has claimed with one conditional UPDATE: the row must be
+waiting and due, or leased to a worker whose lease has run out. The claim writes a fresh
+lease owner, and every later change is conditional on that owner, so a worker that was
+presumed dead and comes back can never overwrite the work of the one that took over.
+"""
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from summaries.models import Submission, SubmissionEvent, SubmissionStatus
+
+logger = logging.getLogger("summaries.state")
+
+
+@dataclass(frozen=True)
+class Claim:
+    submission: Submission
+    owner: str
+
+
+def record_event(submission_id: int, status: str, detail: str = "") -> None:
+    SubmissionEvent.objects.create(submission_id=submission_id, status=status, detail=detail)
+    # One line per state change, with ids only: no personal data in logs.
+    logger.info("submission=%s status=%s %s", submission_id, status, detail)
+
+
+def claim(submission_id: int, *, waiting: str, leased: str) -> Claim | None:
+    """Take the row from `waiting` (when due) or from an expired `leased`, into `leased`."""
+    now = timezone.now()
+    owner = uuid.uuid4().hex
+    due = Q(status=waiting) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+    abandoned = Q(status=leased, lease_until__lt=now)
+    with transaction.atomic():
+        won = Submission.objects.filter(Q(pk=submission_id) & (due | abandoned)).update(
+            status=leased,
+            lease_owner=owner,
+            lease_until=now + timedelta(seconds=settings.SUBMISSION_LEASE_SECONDS),
+            attempts=F("attempts") + 1,
+            next_attempt_at=None,
+            # The message that woke us is spent: from here on, the lease covers the row.
+            enqueued_at=None,
+            updated_at=now,
+        )
+        if not won:
+            return None
+        submission = Submission.objects.get(pk=submission_id)
+        record_event(submission_id, leased, f"attempt {submission.attempts}")
+    return Claim(submission, owner)
+
+
+def finish(claim_: Claim, status: str, detail: str = "", **fields) -> bool:
+    """Move a claimed row on to `status`, only if the claim is still ours."""
+    now = timezone.now()
+    with transaction.atomic():
+        done = Submission.objects.filter(
+            pk=claim_.submission.pk, lease_owner=claim_.owner, status=claim_.submission.status
+        ).update(status=status, lease_owner="", lease_until=None, updated_at=now, **fields)
+        if done:
+            record_event(claim_.submission.pk, status, detail)
+    if not done:
+        logger.warning("submission=%s lost its lease before reaching %s", claim_.submission.pk, status)
+    return bool(done)
+
+
+def reopen_failed(queryset) -> int:
+    """Give failed submissions a fresh set of attempts; the sweep then picks them up."""
+    reopened = 0
+    for submission in queryset.filter(status=SubmissionStatus.FAILED):
+        # A failed send keeps its PDF: retry only what is missing.
+        waiting = SubmissionStatus.RENDERED if submission.pdf else SubmissionStatus.RECEIVED
+        with transaction.atomic():
+            if Submission.objects.filter(pk=submission.pk, status=SubmissionStatus.FAILED).update(
+                status=waiting, attempts=0, next_attempt_at=None, enqueued_at=None, updated_at=timezone.now()
+            ):
+                record_event(submission.pk, waiting, "retry requested")
+                reopened += 1
+    return reopened

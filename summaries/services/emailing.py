@@ -1,0 +1,65 @@
+"""Composing the summary email and telling temporary delivery failures from permanent ones."""
+
+import smtplib
+from email.utils import parseaddr
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+from summaries.models import Submission
+
+SUBJECT = "Your Personal Summary"
+
+
+class DeliveryError(Exception):
+    def __init__(self, reason: str, *, permanent: bool):
+        super().__init__(reason)
+        self.reason = reason
+        self.permanent = permanent
+
+
+def message_id_for(submission: Submission) -> str:
+    """The same Message-ID on every try, so a receiver can recognise a resent copy."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    return f"<summary-{submission.pk}-{int(submission.created_at.timestamp())}@{domain}>"
+
+
+def build_summary_email(submission: Submission, pdf: bytes) -> EmailMultiAlternatives:
+    context = {"submission": submission}
+    message = EmailMultiAlternatives(
+        subject=SUBJECT,
+        body=render_to_string("summaries/email_body.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[submission.email],
+        headers={"Message-ID": message_id_for(submission)},
+    )
+    message.attach_alternative(render_to_string("summaries/email_body.html", context), "text/html")
+    message.attach("summary.pdf", pdf, "application/pdf")
+    return message
+
+
+def send_summary_email(submission: Submission, pdf: bytes) -> None:
+    """Send once; raise DeliveryError saying whether another try could succeed."""
+    try:
+        build_summary_email(submission, pdf).send(fail_silently=False)
+    except smtplib.SMTPRecipientsRefused as exc:
+        codes = [code for code, _ in exc.recipients.values()]
+        detail = "; ".join(f"{code} {_text(msg)}" for code, msg in exc.recipients.values())
+        raise DeliveryError(
+            f"The mail server refused the address: {detail}", permanent=all(500 <= c < 600 for c in codes)
+        ) from exc
+    except smtplib.SMTPAuthenticationError as exc:
+        # A wrong password is the operator's to fix; keep retrying until the limit.
+        raise DeliveryError(f"The mail server refused our login: {exc.smtp_code}", permanent=False) from exc
+    except smtplib.SMTPResponseException as exc:
+        raise DeliveryError(
+            f"The mail server answered {exc.smtp_code} {_text(exc.smtp_error)}", permanent=500 <= exc.smtp_code < 600
+        ) from exc
+    except (smtplib.SMTPException, OSError) as exc:
+        # Refused or dropped connections, timeouts and TLS errors: all worth another try.
+        raise DeliveryError(f"Could not reach the mail server: {type(exc).__name__}: {exc}", permanent=False) from exc
+
+
+def _text(message) -> str:
+    return message.decode(errors="replace") if isinstance(message, bytes) else str(message)

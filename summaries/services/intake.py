@@ -1,0 +1,19 @@
+"""Accepting a submission: one insert, committed, then one bounded publish."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from summaries.models import Submission, SubmissionStatus
+from summaries.services.claims import record_event
+from summaries.services.publishing import publish_after_commit
+
+
+def accept_submission(answers: dict) -> Submission:
+    with transaction.atomic():
+        # enqueued_at is set before the publish so the happy path costs no second write;
+        # a failed publish clears it, and a web process dying in between is caught by the
+        # sweep once SUBMISSION_REQUEUE_AFTER_SECONDS have passed.
+        submission = Submission.objects.create(**answers, enqueued_at=timezone.now())
+        record_event(submission.pk, SubmissionStatus.RECEIVED)
+        publish_after_commit(submission.pk)
+    return submission

@@ -1,0 +1,85 @@
+"""One submission's way from received to sent: render, keep the PDF, send, record.
+
+Each step claims the row first (services/claims.py), so running this twice for the same row,
+or at once in two workers, does each step at most once. No transaction is held open across a
+render or an SMTP conversation: every state change is its own short transaction.
+"""
+
+import logging
+import random
+from datetime import timedelta
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from summaries.models import SubmissionStatus
+from summaries.services.claims import Claim, claim, finish
+from summaries.services.emailing import DeliveryError, send_summary_email
+from summaries.services.rendering import render_summary_pdf
+
+logger = logging.getLogger("summaries.pipeline")
+
+
+def process_submission(submission_id: int) -> None:
+    rendering = claim(submission_id, waiting=SubmissionStatus.RECEIVED, leased=SubmissionStatus.RENDERING)
+    if rendering is not None and not _render(rendering):
+        return
+    sending = claim(submission_id, waiting=SubmissionStatus.RENDERED, leased=SubmissionStatus.SENDING)
+    if sending is not None:
+        _send(sending)
+
+
+def _render(claim_: Claim) -> bool:
+    submission = claim_.submission
+    try:
+        pdf = render_summary_pdf(submission)
+    except SoftTimeLimitExceeded:
+        _retry_or_fail(claim_, SubmissionStatus.RECEIVED, "Rendering took too long.")
+        return False
+    except Exception as exc:  # noqa: BLE001 - any render failure is retried up to the limit
+        logger.exception("submission=%s render failed", submission.pk)
+        _retry_or_fail(claim_, SubmissionStatus.RECEIVED, f"Rendering failed: {type(exc).__name__}")
+        return False
+    # The name is fixed per submission and the storage overwrites, so a retried render
+    # replaces the file rather than leaving copies behind.
+    name = submission.pdf.storage.save(f"summaries/{submission.pk}.pdf", ContentFile(pdf))
+    return finish(claim_, SubmissionStatus.RENDERED, attempts=0, pdf=name, rendered_at=timezone.now(), last_error="")
+
+
+def _send(claim_: Claim) -> None:
+    submission = claim_.submission
+    with submission.pdf.open("rb") as stored:
+        pdf = stored.read()
+    try:
+        send_summary_email(submission, pdf)
+    except SoftTimeLimitExceeded:
+        _retry_or_fail(claim_, SubmissionStatus.RENDERED, "The mail server took too long to answer.")
+    except DeliveryError as exc:
+        if exc.permanent:
+            finish(claim_, SubmissionStatus.FAILED, exc.reason, last_error=exc.reason)
+        else:
+            _retry_or_fail(claim_, SubmissionStatus.RENDERED, exc.reason)
+    else:
+        # The window between the server accepting the mail and this commit is the only place a
+        # crash can cause a second copy (docs/reliability.md): nothing else happens in it.
+        finish(claim_, SubmissionStatus.SENT, sent_at=timezone.now(), last_error="")
+
+
+def retry_delay(attempt: int) -> float:
+    """Exponential backoff with jitter: about base, 2*base, 4*base... capped, times 0.5-1.0."""
+    ceiling = min(settings.RETRY_MAX_SECONDS, settings.RETRY_BASE_SECONDS * 2 ** max(attempt - 1, 0))
+    return ceiling * random.uniform(0.5, 1.0)
+
+
+def _retry_or_fail(claim_: Claim, waiting: str, reason: str) -> None:
+    attempts = claim_.submission.attempts
+    if attempts >= settings.SUBMISSION_MAX_ATTEMPTS:
+        final = f"{reason} Gave up after {attempts} attempts."
+        finish(claim_, SubmissionStatus.FAILED, final, last_error=final)
+        return
+    retry_at = timezone.now() + timedelta(seconds=retry_delay(attempts))
+    finish(
+        claim_, waiting, f"{reason} Retrying at {retry_at:%H:%M:%S} UTC.", last_error=reason, next_attempt_at=retry_at
+    )

@@ -1,0 +1,40 @@
+"""Handing a "look at row N" message to the broker, never for longer than a moment.
+
+A failed publish is not an error for the person who submitted: the row is the truth, so we
+only clear `enqueued_at` and the sweep publishes it again once the broker answers.
+"""
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from summaries.models import Submission
+
+logger = logging.getLogger("summaries.publishing")
+
+
+def publish(submission_id: int) -> bool:
+    """Publish one message for the row; on any broker trouble, leave it to the sweep."""
+    from summaries.tasks import process_submission
+
+    try:
+        # retry=False: one bounded attempt (connection and socket timeouts from settings).
+        process_submission.apply_async((submission_id,), retry=False)
+    except Exception as exc:  # noqa: BLE001 - any broker failure means "not published"
+        logger.warning("submission=%s publish failed, left to the sweep: %s", submission_id, type(exc).__name__)
+        Submission.objects.filter(pk=submission_id).update(enqueued_at=None)
+        return False
+    return True
+
+
+def publish_after_commit(submission_id: int) -> None:
+    transaction.on_commit(lambda: publish(submission_id))
+
+
+def mark_enqueued(submission_id: int, previous) -> bool:
+    """Take the right to publish this row again; False when another sweep took it first."""
+    return bool(
+        Submission.objects.filter(pk=submission_id, enqueued_at=previous).update(enqueued_at=timezone.now())
+    )
+

@@ -1,0 +1,44 @@
+"""A Django storage backend that keeps files in the database.
+
+Rendered PDFs are small (tens of kilobytes), and every web and worker process already shares
+the database: keeping them there means any web process serves a PDF whichever machine
+rendered it, with no shared disk or object store to run.
+"""
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage
+from django.utils.deconstruct import deconstructible
+
+
+@deconstructible
+class DatabaseStorage(Storage):
+    def _open(self, name, mode="rb"):
+        from summaries.models import StoredFile
+
+        stored = StoredFile.objects.get(name=name)
+        return ContentFile(bytes(stored.content), name=name)
+
+    def _save(self, name, content):
+        from summaries.models import StoredFile
+
+        data = content.read()
+        StoredFile.objects.update_or_create(name=name, defaults={"content": data, "size": len(data)})
+        return name
+
+    def exists(self, name):
+        from summaries.models import StoredFile
+
+        return StoredFile.objects.filter(name=name).exists()
+
+    def delete(self, name):
+        from summaries.models import StoredFile
+
+        StoredFile.objects.filter(name=name).delete()
+
+    def size(self, name):
+        from summaries.models import StoredFile
+
+        return StoredFile.objects.values_list("size", flat=True).get(name=name)
+
+    def url(self, name):
+        raise NotImplementedError("Stored PDFs are served by the status page's download view.")

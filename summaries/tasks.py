@@ -1,0 +1,15 @@
+"""Celery entry points: thin wrappers that take an id and call the services."""
+
+from celery import shared_task
+
+from summaries.services import pipeline, sweep
+
+
+@shared_task(name="summaries.tasks.process_submission")
+def process_submission(submission_id: int) -> None:
+    pipeline.process_submission(submission_id)
+
+
+@shared_task(name="summaries.tasks.sweep_stalled_submissions")
+def sweep_stalled_submissions() -> int:
+    return sweep.sweep_stalled_submissions()

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from summaries import views
+
+app_name = "summaries"
+
+urlpatterns = [
+    path("", views.submit_form, name="form"),
+    path("s/<str:token>/", views.submission_status, name="status"),
+    path("s/<str:token>/status.json", views.submission_status_json, name="status_json"),
+    path("s/<str:token>/summary.pdf", views.submission_pdf, name="pdf"),
+]
