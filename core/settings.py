@@ -15,7 +15,9 @@ from core.env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Real environment variables win over .env, so a deployment can never be overridden by a stray file.
-load_dotenv(BASE_DIR / ".env", override=False)
+# Test runs set READ_DOTENV=0 so that a developer's .env cannot change what they test.
+if env_bool("READ_DOTENV", True):
+    load_dotenv(BASE_DIR / ".env", override=False)
 
 DEBUG = env_bool("DEBUG", False)
 # No default outside DEBUG: a production server must not start with a key everyone can read here.
@@ -75,6 +77,7 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # The web server and the worker write to one SQLite file: wait for the lock instead of
     # failing, and take the write lock at BEGIN so two writers never deadlock on an upgrade.
     DATABASES["default"]["OPTIONS"] = {
@@ -91,7 +94,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STORAGES = {
     # Rendered PDFs live in the database, so every web process can serve a PDF whichever
     # machine rendered it, with no shared disk or object store to set up.

@@ -21,8 +21,19 @@ class SubmissionAdmin(admin.ModelAdmin):
     search_fields = ["email"]
     date_hierarchy = "created_at"
     readonly_fields = [
-        "token", "status", "attempts", "last_error", "lease_owner", "lease_until",
-        "next_attempt_at", "enqueued_at", "pdf", "created_at", "updated_at", "rendered_at", "sent_at",
+        "token",
+        "status",
+        "attempts",
+        "last_error",
+        "lease_owner",
+        "lease_until",
+        "next_attempt_at",
+        "enqueued_at",
+        "pdf",
+        "created_at",
+        "updated_at",
+        "rendered_at",
+        "sent_at",
     ]
     inlines = [SubmissionEventInline]
     actions = ["retry_failed"]

@@ -6,9 +6,7 @@ from summaries.models import Color, Submission
 
 
 class SubmissionForm(forms.ModelForm):
-    color = forms.ChoiceField(
-        label="Favorite Color", choices=[("", "-- Select a color --"), *Color.choices]
-    )
+    color = forms.ChoiceField(label="Favorite Color", choices=[("", "-- Select a color --"), *Color.choices])
 
     class Meta:
         model = Submission

@@ -6,7 +6,7 @@ process shows: a folder both can see is the simplest thing they share.
 
 import os
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.mail.backends.base import BaseEmailBackend
@@ -17,7 +17,7 @@ class OutboxEmailBackend(BaseEmailBackend):
         outbox = settings.OUTBOX_DIR
         outbox.mkdir(parents=True, exist_ok=True)
         for message in email_messages:
-            stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
             final = outbox / f"{stamp}-{uuid.uuid4().hex[:8]}.eml"
             partial = final.with_suffix(".partial")
             partial.write_bytes(message.message().as_bytes(linesep="\r\n"))

@@ -34,7 +34,4 @@ def publish_after_commit(submission_id: int) -> None:
 
 def mark_enqueued(submission_id: int, previous) -> bool:
     """Take the right to publish this row again; False when another sweep took it first."""
-    return bool(
-        Submission.objects.filter(pk=submission_id, enqueued_at=previous).update(enqueued_at=timezone.now())
-    )
-
+    return bool(Submission.objects.filter(pk=submission_id, enqueued_at=previous).update(enqueued_at=timezone.now()))

@@ -1,0 +1,70 @@
+"""The loopback services integration tests use, and what happens when one is missing.
+
+Locally a missing server skips the test with the reason; in CI (CI=true) it fails the run,
+because a skipped guarantee is not a kept one.
+"""
+
+import os
+import shutil
+import socket
+import uuid
+from contextlib import contextmanager
+
+import pytest
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+RABBITMQ_URL = os.environ.get("TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672//")
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
+
+
+def _port_open(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def require(what: str, available: bool) -> None:
+    if available:
+        return
+    message = f"{what} is not available on this machine"
+    if in_ci():
+        pytest.fail(f"{message}, and CI must run every test.")
+    pytest.skip(message)
+
+
+def require_redis() -> str:
+    require("Redis at 127.0.0.1:6379", _port_open("127.0.0.1", 6379))
+    return REDIS_URL
+
+
+def require_rabbitmq() -> str:
+    require("RabbitMQ at 127.0.0.1:5672", _port_open("127.0.0.1", 5672))
+    return RABBITMQ_URL
+
+
+def require_redis_server_binary() -> str:
+    path = shutil.which("redis-server")
+    require("The redis-server program", path is not None)
+    return path
+
+
+@contextmanager
+def fresh_postgres_database():
+    """A new, empty PostgreSQL database for one test, dropped afterwards."""
+    require("PostgreSQL at 127.0.0.1:5432", _port_open("127.0.0.1", 5432))
+    import psycopg
+
+    name = f"e2e_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

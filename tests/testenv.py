@@ -1,0 +1,24 @@
+"""Test-run settings, applied before Django reads its own (loaded as a plugin: -p tests.testenv)."""
+
+import os
+import tempfile
+
+# Tests must not depend on a developer's .env: every value they rely on is set here.
+os.environ["READ_DOTENV"] = "0"
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("HTTPS", "0")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="summaries-test-"))
+
+
+import pytest  # noqa: E402 - the environment above must be set before anything imports Django
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_files(settings):
+    """Unit tests render templates without collectstatic, so no hashed-name manifest exists."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
