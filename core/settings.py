@@ -168,6 +168,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("TASK_SOFT_TIME_LIMIT_SECONDS", 45)
 CELERY_TASK_TIME_LIMIT = env_int("TASK_TIME_LIMIT_SECONDS", 60)
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("WORKER_MAX_TASKS_PER_CHILD", 1000)
+# A new child renders a sample PDF (summaries/worker_warmup.py) before it reports ready; on a
+# busy machine that can take longer than Celery's 4 s default, after which the child is killed.
+CELERY_WORKER_PROC_ALIVE_TIMEOUT = 30
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 SUMMARY_QUEUE = env_str("SUMMARY_QUEUE", "summaries")
 CELERY_TASK_DEFAULT_QUEUE = SUMMARY_QUEUE
