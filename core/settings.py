@@ -150,11 +150,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": PUBLISH_TIMEOUT_SECONDS,
     "socket_timeout": env_float("BROKER_SOCKET_TIMEOUT_SECONDS", 5.0),
     "visibility_timeout": env_int("BROKER_VISIBILITY_TIMEOUT_SECONDS", 3600),
-    # The embedded filesystem broker.
+    # The embedded filesystem broker. An idle worker sees a new message only at its next poll:
+    # 0.05 s keeps that wait small next to a render, for under 1% of a core (bench/RESULTS.md).
     "data_folder_in": str(DATA_DIR / "broker" / "queue"),
     "data_folder_out": str(DATA_DIR / "broker" / "queue"),
     "control_folder": str(DATA_DIR / "broker" / "control"),
-    "polling_interval": env_float("BROKER_POLLING_INTERVAL_SECONDS", 0.2),
+    "polling_interval": env_float("BROKER_POLLING_INTERVAL_SECONDS", 0.05),
 }
 if CELERY_BROKER_URL.startswith("filesystem"):
     for folder in ("queue", "control"):

@@ -54,10 +54,21 @@ def require_redis_server_binary() -> str:
     return path
 
 
+def postgres_available() -> bool:
+    return _port_open("127.0.0.1", 5432)
+
+
 @contextmanager
 def fresh_postgres_database():
     """A new, empty PostgreSQL database for one test, dropped afterwards."""
-    require("PostgreSQL at 127.0.0.1:5432", _port_open("127.0.0.1", 5432))
+    require("PostgreSQL at 127.0.0.1:5432", postgres_available())
+    with new_postgres_database() as url:
+        yield url
+
+
+@contextmanager
+def new_postgres_database():
+    """A new, empty PostgreSQL database, dropped afterwards (outside pytest too: see bench/)."""
     import psycopg
 
     name = f"e2e_{uuid.uuid4().hex[:12]}"

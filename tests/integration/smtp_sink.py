@@ -2,6 +2,7 @@
 
 import email
 import threading
+import time
 from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
@@ -38,6 +39,7 @@ class _Handler:
                 return self.sink.behaviour.fail_code
             message = email.message_from_bytes(envelope.content, policy=policy.default)
             self.sink.messages.append(message)
+            self.sink.accepted_at.append(time.time())
         return "250 Message accepted for delivery"
 
 
@@ -46,6 +48,8 @@ class SmtpSink:
         self.port = port or free_port()
         self.behaviour = Behaviour()
         self.messages: list[EmailMessage] = []
+        # When each message was accepted (time.time()), in the order of `messages`.
+        self.accepted_at: list[float] = []
         self.refused = 0
         self.lock = threading.Lock()
         self._controller: Controller | None = None

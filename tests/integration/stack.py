@@ -140,7 +140,7 @@ class Stack:
         self.processes[name] = process
         return process
 
-    def start_web(self, workers: int = 2) -> Process:
+    def start_web(self, workers: int = 2, **env) -> Process:
         self.web_port = self.web_port or free_port()
         process = self.spawn(
             "web",
@@ -154,6 +154,7 @@ class Stack:
                 "--access-logfile",
                 "-",
             ],
+            **env,
         )
         self._wait(lambda: self._web_answers(), f"web on port {self.web_port}", process)
         return process

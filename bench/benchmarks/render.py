@@ -1,0 +1,42 @@
+"""2. Rendering: our render path against stock WeasyPrint on the same HTML, in one process.
+
+Also a fresh worker-like process's first job against its tenth, with the warm-up that runs
+on worker_process_init and without it.
+"""
+
+import tempfile
+from pathlib import Path
+
+from bench.environment import Backend, run_probe
+from bench.report import Row, median
+from tests.integration.stack import Stack
+
+
+def _first_and_tenth(stack: Stack, mode: str, processes: int) -> tuple[float, float]:
+    runs = [run_probe(stack, "first-jobs", mode)["times"] for _ in range(processes)]
+    return median([times[0] for times in runs]) * 1000, median([times[9] for times in runs]) * 1000
+
+
+def run(backend: Backend, quick: bool) -> list[Row]:
+    with tempfile.TemporaryDirectory(prefix="bench-render-") as root:
+        # Only the environment is used: the probes render in processes of their own, no servers.
+        stack = Stack(root=Path(root))
+        pairs = run_probe(stack, "compare", "20" if quick else "100")
+        product, stock = median(pairs["product"]) * 1000, median(pairs["stock"]) * 1000
+        processes = 2 if quick else 5
+        warm_first, warm_tenth = _first_and_tenth(stack, "signal", processes)
+        cold_first, cold_tenth = _first_and_tenth(stack, "none", processes)
+    count = len(pairs["product"])
+    return [
+        Row("render", f"median of {count}, side by side", product, stock, goal="<= 0.7", note="vs stock write_pdf()"),
+        Row("render", "best of each", min(pairs["product"]) * 1000, min(pairs["stock"]) * 1000, goal="<= 0.7"),
+        Row(
+            "render",
+            "1st job vs 10th, warmed up",
+            warm_first,
+            warm_tenth,
+            goal="<= 1.1",
+            note=f"median of {processes} fresh processes; issue: no slower (10% noise)",
+        ),
+        Row("render", "1st job vs 10th, no warm-up", cold_first, cold_tenth, note="what the warm-up removes"),
+    ]

@@ -1,0 +1,122 @@
+"""The product under test: a Stack (tests/integration/stack.py) on the broker and database asked for."""
+
+import json
+import subprocess
+import tempfile
+import time
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.integration.services import REDIS_URL, new_postgres_database
+from tests.integration.smtp_sink import SmtpSink
+from tests.integration.stack import BIN, REPO, VALID_ANSWERS, Stack
+
+# Production-like timings: the Stack's test defaults (a sweep every second) would add load
+# that a deployment does not have.
+BENCH_ENV = {"SWEEP_INTERVAL_SECONDS": "10"}
+
+
+@dataclass(frozen=True)
+class Backend:
+    broker: str  # "embedded" or "redis"
+    database: str  # "sqlite" or "postgres"
+
+    @property
+    def label(self) -> str:
+        return f"{self.broker} broker + {self.database}"
+
+
+@dataclass
+class Environment:
+    stack: Stack
+    sink: SmtpSink
+
+    def queue_backlog(self, count: int, tag: str) -> None:
+        """Accept `count` submissions through the product's own intake, each published to the broker."""
+        self.stack.manage(
+            "shell",
+            "-c",
+            "from summaries.services.intake import accept_submission\n"
+            f"answers = {VALID_ANSWERS!r}\n"
+            f"for i in range({count}):\n"
+            f"    accept_submission({{**answers, 'email': f'{tag}-{{i}}@example.com'}})\n",
+        )
+
+    def first_claim_time(self, tag: str) -> float:
+        """When the first of the tagged submissions was claimed for rendering (a Unix time)."""
+        output = self.stack.manage(
+            "shell",
+            "-c",
+            "import json\n"
+            "from django.db.models import Min\n"
+            "from summaries.models import SubmissionEvent\n"
+            "first = SubmissionEvent.objects.filter(status='rendering', "
+            f"submission__email__startswith='{tag}-').aggregate(at=Min('at'))['at']\n"
+            "print(json.dumps(first.timestamp()))\n",
+        )
+        return json.loads(output.strip().splitlines()[-1])
+
+    def delivered(self, tag: str) -> list[float]:
+        """Acceptance times of the emails sent to tagged addresses."""
+        with self.sink.lock:
+            return [
+                at
+                for message, at in zip(self.sink.messages, self.sink.accepted_at, strict=True)
+                if (message["To"] or "").startswith(f"{tag}-")
+            ]
+
+    def accepted_at(self, address: str) -> float | None:
+        with self.sink.lock:
+            for message, at in zip(self.sink.messages, self.sink.accepted_at, strict=True):
+                if message["To"] == address:
+                    return at
+        return None
+
+    def wait_delivered(self, tag: str, count: int, timeout: float) -> list[float]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            times = self.delivered(tag)
+            if len(times) >= count:
+                return times
+            time.sleep(0.05)
+        raise RuntimeError(f"only {len(self.delivered(tag))} of {count} '{tag}' emails arrived in {timeout:.0f}s")
+
+    def recipients(self, tag: str) -> list[str]:
+        with self.sink.lock:
+            return [m["To"] for m in self.sink.messages if (m["To"] or "").startswith(f"{tag}-")]
+
+
+@contextmanager
+def environment(backend: Backend, **stack_env):
+    """A prepared (migrated) Stack and a running SMTP sink; every process is stopped afterwards."""
+    with ExitStack() as cleanup:
+        root = Path(cleanup.enter_context(tempfile.TemporaryDirectory(prefix="bench-")))
+        database_url = cleanup.enter_context(new_postgres_database()) if backend.database == "postgres" else None
+        sink = SmtpSink().start()
+        cleanup.callback(sink.stop)
+        stack = Stack(
+            root=root / "stack",
+            broker_url=REDIS_URL if backend.broker == "redis" else "filesystem://",
+            database_url=database_url,
+            smtp_port=sink.port,
+            extra_env={**BENCH_ENV, **stack_env},
+        )
+        cleanup.callback(stack.stop)
+        stack.prepare()
+        yield Environment(stack, sink)
+
+
+def run_probe(stack: Stack, *args: str, timeout: float = 600) -> dict:
+    """Run bench/render_probe.py in a fresh process configured like the stack's worker."""
+    result = subprocess.run(
+        [str(BIN / "python"), "-m", "bench.render_probe", *args],
+        cwd=REPO,
+        env=stack.env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"render probe {args} failed:\n{result.stderr[-4000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])

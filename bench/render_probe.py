@@ -1,0 +1,83 @@
+"""Timing renders inside one fresh process, run by the render and throughput benchmarks.
+
+    python -m bench.render_probe compare N        product render vs stock WeasyPrint, interleaved
+    python -m bench.render_probe first-jobs MODE  the first 10 renders after warm-up MODE (signal|none)
+    python -m bench.render_probe loop N START     N product renders from the Unix time START on
+
+Each prints one JSON line. The process is configured like a worker (the Stack's environment).
+"""
+
+import json
+import os
+import sys
+import time
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "core.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from weasyprint import HTML  # noqa: E402
+
+from summaries.models import Submission  # noqa: E402
+from summaries.services.rendering import render_summary_pdf, summary_html  # noqa: E402
+from tests.integration.stack import VALID_ANSWERS  # noqa: E402
+
+
+def _submission(index: int) -> Submission:
+    return Submission(**{**VALID_ANSWERS, "name": f"Ada Lovelace {index}"})
+
+
+def _timed(render) -> float:
+    started = time.perf_counter()
+    render()
+    return time.perf_counter() - started
+
+
+def compare(count: int) -> dict:
+    """Both paths render the same HTML in this process, alternating which goes first."""
+    from celery.signals import worker_process_init
+
+    worker_process_init.send(sender=None)
+    product, stock = [], []
+    for index in range(count):
+        submission = _submission(index)
+        html = summary_html(submission)
+        pair = [
+            (product, lambda s=submission: render_summary_pdf(s)),
+            (stock, lambda h=html: HTML(string=h).write_pdf()),
+        ]
+        for times, render in pair if index % 2 else reversed(pair):
+            times.append(_timed(render))
+    return {"product": product, "stock": stock}
+
+
+def first_jobs(mode: str) -> dict:
+    from celery.signals import worker_process_init
+
+    if mode == "signal":
+        worker_process_init.send(sender=None)
+    return {"times": [_timed(lambda i=i: render_summary_pdf(_submission(i))) for i in range(10)]}
+
+
+def loop(count: int, start_at: float) -> dict:
+    from celery.signals import worker_process_init
+
+    worker_process_init.send(sender=None)
+    time.sleep(max(0.0, start_at - time.time()))
+    started = time.time()
+    for index in range(count):
+        render_summary_pdf(_submission(index))
+    return {"started": started, "finished": time.time(), "count": count}
+
+
+if __name__ == "__main__":
+    command, *args = sys.argv[1:]
+    if command == "compare":
+        result = compare(int(args[0]))
+    elif command == "first-jobs":
+        result = first_jobs(args[0])
+    else:
+        result = loop(int(args[0]), float(args[1]))
+    print(json.dumps(result))
