@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from bench.benchmarks import burst, e2e_latency, memory, render, submit_latency, throughput
-from bench.environment import Backend
+from bench.environment import Backend, environment
 from bench.report import Row, table, to_json
 
 BENCHMARKS = {
@@ -59,12 +59,15 @@ def main(argv: list[str]) -> int:
     context = {**machine(), "backend": backend.label, "quick": options.quick, "command": " ".join(sys.argv)}
     print(" ".join(f"{key}={value}" for key, value in context.items()), flush=True)
     rows: list[Row] = []
-    for name in options.only or BENCHMARKS:
-        started = time.monotonic()
-        print(f"-- {name} ...", flush=True)
-        new_rows = BENCHMARKS[name](backend, options.quick)
-        rows += new_rows
-        print(table(new_rows), f"\n   ({time.monotonic() - started:.0f} s)", flush=True)
+    # One prepared stack for the whole run; each benchmark starts the processes it needs.
+    with environment(backend) as env:
+        for name in options.only or BENCHMARKS:
+            started = time.monotonic()
+            print(f"-- {name} ...", flush=True)
+            env.reset()
+            new_rows = BENCHMARKS[name](env, options.quick)
+            rows += new_rows
+            print(table(new_rows), f"\n   ({time.monotonic() - started:.0f} s)", flush=True)
     context["load_average_after"] = os.getloadavg()
     print(f"\n== {backend.label}{' (quick)' if options.quick else ''}\n{table(rows)}")
     if options.json:

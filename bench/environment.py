@@ -4,6 +4,7 @@ import json
 import subprocess
 import tempfile
 import time
+import uuid
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,26 @@ class Backend:
 class Environment:
     stack: Stack
     sink: SmtpSink
+
+    def reset(self) -> None:
+        """Stop every process and leave nothing behind for the next benchmark.
+
+        Messages still queued stay in the old queue, which no one consumes again; their rows are
+        closed as failed so that no sweep publishes them again later.
+        """
+        self.stack.stop()
+        self.stack.processes.clear()
+        self.stack.queue = f"summaries-bench-{uuid.uuid4().hex[:8]}"
+        self.stack.manage(
+            "shell",
+            "-c",
+            "from summaries.models import Submission\n"
+            "Submission.objects.exclude(status__in=['sent', 'failed'])"
+            ".update(status='failed', last_error='left over by the previous benchmark')\n",
+        )
+        with self.sink.lock:
+            self.sink.messages.clear()
+            self.sink.accepted_at.clear()
 
     def queue_backlog(self, count: int, tag: str) -> None:
         """Accept `count` submissions through the product's own intake, each published to the broker."""

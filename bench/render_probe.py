@@ -2,7 +2,7 @@
 
     python -m bench.render_probe compare N        product render vs stock WeasyPrint, interleaved
     python -m bench.render_probe first-jobs MODE  the first 10 renders after warm-up MODE (signal|none)
-    python -m bench.render_probe loop N START     N product renders from the Unix time START on
+    python -m bench.render_probe loop N           N product renders once a line arrives on stdin
 
 Each prints one JSON line. The process is configured like a worker (the Stack's environment).
 """
@@ -61,11 +61,13 @@ def first_jobs(mode: str) -> dict:
     return {"times": [_timed(lambda i=i: render_summary_pdf(_submission(i))) for i in range(10)]}
 
 
-def loop(count: int, start_at: float) -> dict:
+def loop(count: int) -> dict:
+    """Warm up, say so, and start rendering when told to (a line on stdin): all loops start together."""
     from celery.signals import worker_process_init
 
     worker_process_init.send(sender=None)
-    time.sleep(max(0.0, start_at - time.time()))
+    print("ready", flush=True)
+    sys.stdin.readline()
     started = time.time()
     for index in range(count):
         render_summary_pdf(_submission(index))
@@ -79,5 +81,5 @@ if __name__ == "__main__":
     elif command == "first-jobs":
         result = first_jobs(args[0])
     else:
-        result = loop(int(args[0]), float(args[1]))
+        result = loop(int(args[0]))
     print(json.dumps(result))

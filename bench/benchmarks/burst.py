@@ -5,28 +5,27 @@ import uuid
 from collections import Counter
 
 from bench import loadgen
-from bench.environment import Backend, environment
+from bench.environment import Environment
 from bench.report import Row, percentile
 
 CLIENTS = 25
 
 
-def run(backend: Backend, quick: bool) -> list[Row]:
-    per_client = 4 if quick else 40
+def run(env: Environment, quick: bool) -> list[Row]:
+    per_client = 2 if quick else 40
     total = CLIENTS * per_client
     tag = f"b{uuid.uuid4().hex[:8]}"
-    with environment(backend) as env:
-        stack = env.stack
-        stack.start_web()
-        stack.start_worker("worker", concurrency=2)
-        stack.start_beat()
-        pool = [loadgen.Client(stack.web_port) for _ in range(CLIENTS)]
-        outcome = loadgen.run(pool, per_client, "/", lambda c, i: f"{tag}-{c}x{i}@example.com")
-        accepted = len(outcome.latencies) - len(outcome.failures)
-        delivered = env.wait_delivered(tag, accepted, timeout=120 + total)
-        # Anything sent twice would arrive shortly after the rest: give it the chance.
-        time.sleep(3)
-        copies = Counter(env.recipients(tag))
+    stack = env.stack
+    stack.start_web()
+    stack.start_worker("worker", concurrency=2)
+    stack.start_beat()
+    pool = [loadgen.Client(stack.web_port) for _ in range(CLIENTS)]
+    outcome = loadgen.run(pool, per_client, "/", lambda c, i: f"{tag}-{c}x{i}@example.com")
+    accepted = len(outcome.latencies) - len(outcome.failures)
+    delivered = env.wait_delivered(tag, accepted, timeout=120 + total)
+    # Anything sent twice would arrive shortly after the rest: give it the chance.
+    time.sleep(3)
+    copies = Counter(env.recipients(tag))
     drained_in = max(delivered) - outcome.started
     duplicates = sum(n - 1 for n in copies.values())
     submit_seconds = outcome.finished - outcome.started

@@ -8,11 +8,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.environment import Backend, environment
+from bench.environment import Environment
 from bench.report import Row
 
-# RSS "once warm" is read when the child has done this many jobs.
+# RSS "once warm" is read when the child has done this many jobs (fewer in a quick run).
 WARM_AFTER_JOBS = 50
+QUICK_WARM_AFTER_JOBS = 5
 
 
 @dataclass
@@ -47,30 +48,30 @@ def _memory_mib(pid: int) -> tuple[float, float] | None:
         return None
 
 
-def run(backend: Backend, quick: bool) -> list[Row]:
-    jobs = 200 if quick else 2000
+def run(env: Environment, quick: bool) -> list[Row]:
+    jobs = 30 if quick else 2000
+    warm_after = QUICK_WARM_AFTER_JOBS if quick else WARM_AFTER_JOBS
     children: dict[int, Child] = {}
-    with environment(backend) as env:
-        env.queue_backlog(jobs, "mem")
-        worker = env.stack.start_worker("worker", concurrency=1)
-        max_tasks = env.stack.env().get("WORKER_MAX_TASKS_PER_CHILD", "1000 (default)")
-        deadline = time.monotonic() + 120 + jobs
-        while time.monotonic() < deadline:
-            count = len(env.delivered("mem"))
-            for pid in _children(worker.popen.pid):
-                memory = _memory_mib(pid)
-                if memory is None:
-                    continue
-                child = children.setdefault(pid, Child(pid, count))
-                child.peak = max(child.peak, memory[1])
-                child.last_count = count
-                if child.warm_rss is None and count - child.first_count >= WARM_AFTER_JOBS:
-                    child.warm_rss = memory[0]
-            if count >= jobs:
-                break
-            time.sleep(0.2)
-        else:
-            raise RuntimeError(f"only {count} of {jobs} jobs done")
+    env.queue_backlog(jobs, "mem")
+    worker = env.stack.start_worker("worker", concurrency=1)
+    max_tasks = env.stack.env().get("WORKER_MAX_TASKS_PER_CHILD", "1000 (default)")
+    deadline = time.monotonic() + 120 + jobs
+    while time.monotonic() < deadline:
+        count = len(env.delivered("mem"))
+        for pid in _children(worker.popen.pid):
+            memory = _memory_mib(pid)
+            if memory is None:
+                continue
+            child = children.setdefault(pid, Child(pid, count))
+            child.peak = max(child.peak, memory[1])
+            child.last_count = count
+            if child.warm_rss is None and count - child.first_count >= warm_after:
+                child.warm_rss = memory[0]
+        if count >= jobs:
+            break
+        time.sleep(0.2)
+    else:
+        raise RuntimeError(f"only {count} of {jobs} jobs done")
     rows = []
     for index, child in enumerate(c for c in children.values() if c.warm_rss is not None):
         rows.append(

@@ -4,10 +4,7 @@ Also a fresh worker-like process's first job against its tenth, with the warm-up
 on worker_process_init and without it.
 """
 
-import tempfile
-from pathlib import Path
-
-from bench.environment import Backend, run_probe
+from bench.environment import Environment, run_probe
 from bench.report import Row, median
 from tests.integration.stack import Stack
 
@@ -17,15 +14,13 @@ def _first_and_tenth(stack: Stack, mode: str, processes: int) -> tuple[float, fl
     return median([times[0] for times in runs]) * 1000, median([times[9] for times in runs]) * 1000
 
 
-def run(backend: Backend, quick: bool) -> list[Row]:
-    with tempfile.TemporaryDirectory(prefix="bench-render-") as root:
-        # Only the environment is used: the probes render in processes of their own, no servers.
-        stack = Stack(root=Path(root))
-        pairs = run_probe(stack, "compare", "20" if quick else "100")
-        product, stock = median(pairs["product"]) * 1000, median(pairs["stock"]) * 1000
-        processes = 2 if quick else 5
-        warm_first, warm_tenth = _first_and_tenth(stack, "signal", processes)
-        cold_first, cold_tenth = _first_and_tenth(stack, "none", processes)
+def run(env: Environment, quick: bool) -> list[Row]:
+    # The probes render in processes of their own, configured like the stack's worker.
+    pairs = run_probe(env.stack, "compare", "10" if quick else "100")
+    product, stock = median(pairs["product"]) * 1000, median(pairs["stock"]) * 1000
+    processes = 1 if quick else 7
+    warm_first, warm_tenth = _first_and_tenth(env.stack, "signal", processes)
+    cold_first, cold_tenth = _first_and_tenth(env.stack, "none", processes)
     count = len(pairs["product"])
     return [
         Row("render", f"median of {count}, side by side", product, stock, goal="<= 0.7", note="vs stock write_pdf()"),
