@@ -40,6 +40,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that work held until the response is sent (the broker publish) covers the whole request.
+    "summaries.after_response.RunAfterResponseMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "summaries.middleware.DatabaseUnavailableMiddleware",

@@ -9,6 +9,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
+from summaries.after_response import run_after_response
 from summaries.models import Submission
 
 logger = logging.getLogger("summaries.publishing")
@@ -29,7 +30,8 @@ def publish(submission_id: int) -> bool:
 
 
 def publish_after_commit(submission_id: int) -> None:
-    transaction.on_commit(lambda: publish(submission_id))
+    """Publish once the row is committed and, within a request, once the response is sent."""
+    transaction.on_commit(lambda: run_after_response(lambda: publish(submission_id)))
 
 
 def mark_enqueued(submission_id: int, previous) -> bool:
