@@ -1,0 +1,31 @@
+"""The benchmark harness runs end to end (real processes) and reports every figure; speed is not checked."""
+
+import json
+import math
+import subprocess
+import sys
+
+import pytest
+
+from tests.integration.stack import REPO
+
+pytestmark = [pytest.mark.integration, pytest.mark.bench]
+
+
+def test_the_quick_benchmarks_run_end_to_end_and_report_ratios(tmp_path):
+    results = tmp_path / "results.json"
+    run = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--only", "render", "--only", "e2e", "--json", str(results)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    rows = json.loads(results.read_text())["rows"]
+    assert {row["benchmark"] for row in rows} == {"render", "e2e"}
+    for row in rows:
+        assert math.isfinite(row["product"]) and row["product"] > 0, row
+    side_by_side = [row for row in rows if row["metric"].startswith("median")]
+    assert side_by_side and all(row["ratio"] is not None for row in side_by_side)
+    assert "| render" in run.stdout and "| e2e" in run.stdout
