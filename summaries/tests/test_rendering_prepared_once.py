@@ -64,3 +64,9 @@ def test_warm_up_renders_once_per_process_and_again_in_a_forked_child():
     first, second = results.get(timeout=60)
     child.join(60)
     assert (first, second) == (True, False)
+
+
+def test_fonts_are_subset_by_harfbuzz_not_the_slow_fonttools_fallback(caplog):
+    # WeasyPrint falls back to fontTools, with this warning, when libharfbuzz-subset0 is missing.
+    render_html("<p>Subset me, with HarfBuzz</p>")
+    assert "Using fontTools instead of HarfBuzz-Subset" not in caplog.text
