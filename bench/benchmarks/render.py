@@ -9,9 +9,15 @@ from bench.report import Row, median
 from tests.integration.stack import Stack
 
 
-def _first_and_tenth(stack: Stack, mode: str, processes: int) -> tuple[float, float]:
-    runs = [run_probe(stack, "first-jobs", mode)["times"] for _ in range(processes)]
-    return median([times[0] for times in runs]) * 1000, median([times[9] for times in runs]) * 1000
+def _first_and_tenth(stack: Stack, mode: str, processes: int) -> tuple[float, float, float, float]:
+    """Medians over fresh processes: first job's time, tenth job's time (ms), and their page faults."""
+    runs = [run_probe(stack, "first-jobs", mode) for _ in range(processes)]
+    return (
+        median([run["times"][0] for run in runs]) * 1000,
+        median([run["times"][9] for run in runs]) * 1000,
+        median([run["faults"][0] for run in runs]),
+        median([run["faults"][9] for run in runs]),
+    )
 
 
 def run(env: Environment, quick: bool) -> list[Row]:
@@ -19,8 +25,8 @@ def run(env: Environment, quick: bool) -> list[Row]:
     pairs = run_probe(env.stack, "compare", "10" if quick else "100")
     product, stock = median(pairs["product"]) * 1000, median(pairs["stock"]) * 1000
     processes = 1 if quick else 7
-    warm_first, warm_tenth = _first_and_tenth(env.stack, "signal", processes)
-    cold_first, cold_tenth = _first_and_tenth(env.stack, "none", processes)
+    warm_first, warm_tenth, warm_first_faults, warm_tenth_faults = _first_and_tenth(env.stack, "signal", processes)
+    cold_first, cold_tenth, cold_first_faults, cold_tenth_faults = _first_and_tenth(env.stack, "none", processes)
     count = len(pairs["product"])
     return [
         Row("render", f"median of {count}, side by side", product, stock, goal="<= 0.7", note="vs stock write_pdf()"),
@@ -34,4 +40,14 @@ def run(env: Environment, quick: bool) -> list[Row]:
             note=f"median of {processes} fresh processes; issue: no slower (10% noise)",
         ),
         Row("render", "1st job vs 10th, no warm-up", cold_first, cold_tenth, note="what the warm-up removes"),
+        Row(
+            "render",
+            "page faults, 1st job vs 10th, warmed up",
+            warm_first_faults,
+            warm_tenth_faults,
+            unit="",
+            goal="<= 1.5",
+            note="minor faults: load-independent",
+        ),
+        Row("render", "page faults, 1st job vs 10th, no warm-up", cold_first_faults, cold_tenth_faults, unit=""),
     ]
