@@ -56,7 +56,8 @@ def main(argv: list[str]) -> int:
     options = parser.parse_args(argv)
 
     backend = Backend(options.broker, options.database)
-    context = {**machine(), "backend": backend.label, "quick": options.quick, "command": " ".join(["python -m bench", *argv])}
+    command = " ".join(["python -m bench", *argv])
+    context = {**machine(), "backend": backend.label, "quick": options.quick, "command": command}
     print(" ".join(f"{key}={value}" for key, value in context.items()), flush=True)
     rows: list[Row] = []
     # One prepared stack for the whole run; each benchmark starts the processes it needs.
