@@ -11,7 +11,8 @@ from pathlib import Path
 import dj_database_url
 from dotenv import load_dotenv
 
-from core.env import env_bool, env_float, env_int, env_list, env_str
+from core.caches import caches_from_url
+from core.env import env_bool, env_float, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Real environment variables win over .env, so a deployment can never be overridden by a stray file.
@@ -41,7 +42,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "summaries.security.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "summaries.security.body_limit.RequestBodyLimitMiddleware",
     "summaries.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -119,6 +122,30 @@ if env_bool("TRUST_X_FORWARDED_PROTO", False):
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+# Only this site's own files: no inline script or style, no plugins, no framing, no foreign forms.
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'none'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+# --- Bad input and abuse (docs/security.md).
+# The form's largest honest body is about 40 KiB (every field full of 4-byte characters, encoded).
+MAX_REQUEST_BODY_BYTES = env_int("MAX_REQUEST_BODY_BYTES", 64 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 100
+# Accepted submissions per client address and per recipient address; "0" turns one off.
+RATE_LIMIT_PER_IP = env_rate("RATE_LIMIT_PER_IP", "20/h")
+RATE_LIMIT_PER_RECIPIENT = env_rate("RATE_LIMIT_PER_RECIPIENT", "3/h")
+# The header a trusted proxy puts the client address in (e.g. X-Forwarded-For); empty: REMOTE_ADDR.
+CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER", "")
+CACHES = caches_from_url(env_str("CACHE_URL", ""), DATA_DIR)
 
 # --- Email. With no EMAIL_HOST, mail is captured to files the development outbox page shows.
 EMAIL_HOST = env_str("EMAIL_HOST", "")

@@ -7,6 +7,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from summaries.forms import SubmissionForm
 from summaries.models import Submission
+from summaries.security.client_ip import client_ip, rate_limit_key
+from summaries.security.rate_limits import LimitExceeded, check_submission
 from summaries.services.intake import accept_submission
 from summaries.services.status import status_payload
 
@@ -17,7 +19,9 @@ SUBMITTED_MESSAGE = "Your summary is being generated and will be emailed shortly
 def submit_form(request):
     form = SubmissionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        submission = accept_submission(form.cleaned_data)
+        if exceeded := check_submission(rate_limit_key(client_ip(request)), form.cleaned_data["email"]):
+            return too_many(request, exceeded)
+        submission = accept_submission(form.answers())
         messages.success(request, SUBMITTED_MESSAGE)
         return redirect("summaries:status", token=submission.token)
     return render(request, "summaries/form.html", {"form": form}, status=400 if form.is_bound else 200)
@@ -41,3 +45,12 @@ def submission_pdf(request, token: str):
     if not submission.pdf:
         raise Http404("The summary has not been rendered yet.")
     return FileResponse(submission.pdf.open("rb"), content_type="application/pdf", filename="summary.pdf")
+
+
+def too_many(request, exceeded: LimitExceeded):
+    minutes = max(round(exceeded.retry_after / 60), 1)
+    response = render(
+        request, "summaries/rate_limited.html", {"scope": exceeded.scope, "minutes": minutes}, status=429
+    )
+    response["Retry-After"] = str(exceeded.retry_after)
+    return response
