@@ -17,7 +17,7 @@ SUBMITTED_MESSAGE = "Your summary is being generated and will be emailed shortly
 
 @require_http_methods(["GET", "POST"])
 def submit_form(request):
-    form = SubmissionForm(request.POST or None)
+    form = SubmissionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if exceeded := check_submission(rate_limit_key(client_ip(request)), form.cleaned_data["email"]):
             return too_many(request, exceeded)
