@@ -50,7 +50,7 @@ class BundledAssetsOnlyFetcher(URLFetcher):
             return None
         try:
             real = path.resolve(strict=True)
-        except (OSError, RuntimeError):
+        except (OSError, RuntimeError, ValueError):
             return None
         if real.is_relative_to(self.root) and real.is_file():
             return real
