@@ -1,4 +1,6 @@
 from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
 
 from summaries.models import Submission, SubmissionEvent
 from summaries.services.claims import reopen_failed
@@ -29,14 +31,22 @@ class SubmissionAdmin(admin.ModelAdmin):
         "lease_until",
         "next_attempt_at",
         "enqueued_at",
-        "pdf",
+        "summary_pdf",
         "created_at",
         "updated_at",
         "rendered_at",
         "sent_at",
     ]
+    exclude = ["pdf"]
     inlines = [SubmissionEventInline]
     actions = ["retry_failed"]
+
+    @admin.display(description="PDF")
+    def summary_pdf(self, submission):
+        # Stored PDFs have no storage URL: they are served through the token's download view.
+        if not submission.pdf:
+            return "-"
+        return format_html('<a href="{}">summary.pdf</a>', reverse("summaries:pdf", args=[submission.token]))
 
     @admin.action(description="Retry the selected failed submissions")
     def retry_failed(self, request, queryset):
