@@ -207,7 +207,14 @@ CELERY_BEAT_SCHEDULE = {
         # A sweep that waited longer than its interval is superseded by the next one.
         "options": {"expires": SWEEP_INTERVAL_SECONDS},
     },
+    "delete-expired-submissions": {
+        "task": "summaries.tasks.delete_expired_submissions",
+        "schedule": 3600,
+        "options": {"expires": 3600},
+    },
 }
+# Answers and PDFs are deleted this many days after submission (0 keeps them forever).
+RETENTION_DAYS = env_int("RETENTION_DAYS", 30)
 
 # --- The pipeline's guarantees (see docs/reliability.md).
 # A claimed row belongs to its worker this long; a longer time limit would let two workers overlap.

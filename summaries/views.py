@@ -49,8 +49,6 @@ def submission_pdf(request, token: str):
 
 def too_many(request, exceeded: LimitExceeded):
     minutes = max(round(exceeded.retry_after / 60), 1)
-    response = render(
-        request, "summaries/rate_limited.html", {"scope": exceeded.scope, "minutes": minutes}, status=429
-    )
+    response = render(request, "summaries/rate_limited.html", {"scope": exceeded.scope, "minutes": minutes}, status=429)
     response["Retry-After"] = str(exceeded.retry_after)
     return response

@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from summaries.models import Submission, SubmissionEvent, SubmissionStatus
+from summaries.security.redaction import redact_addresses
 
 logger = logging.getLogger("summaries.state")
 
@@ -29,8 +30,9 @@ class Claim:
 
 def record_event(submission_id: int, status: str, detail: str = "") -> None:
     SubmissionEvent.objects.create(submission_id=submission_id, status=status, detail=detail)
-    # One line per state change, with ids only: no personal data in logs.
-    logger.info("submission=%s status=%s %s", submission_id, status, detail)
+    # One line per state change, with ids only: no personal data in logs (the full detail,
+    # which may quote a mail server's reply naming the recipient, stays in the event row).
+    logger.info("submission=%s status=%s %s", submission_id, status, redact_addresses(detail))
 
 
 def claim(submission_id: int, *, waiting: str, leased: str) -> Claim | None:

@@ -46,7 +46,11 @@ def test_no_page_lists_submissions_to_the_public(client, rendered_submission):
 
 
 def test_the_admin_sends_anonymous_visitors_to_the_login_page(client, rendered_submission):
-    for path in ["/admin/", "/admin/summaries/submission/", f"/admin/summaries/submission/{rendered_submission.pk}/change/"]:
+    for path in [
+        "/admin/",
+        "/admin/summaries/submission/",
+        f"/admin/summaries/submission/{rendered_submission.pk}/change/",
+    ]:
         response = client.get(path)
         assert response.status_code == 302 and response["Location"].startswith("/admin/login/"), path
 

@@ -82,7 +82,8 @@ def test_no_page_the_site_serves_has_inline_script_or_style_admin_included(pages
 
 
 @pytest.mark.parametrize(
-    "template", sorted(p.relative_to(TEMPLATES).as_posix() for p in TEMPLATES.rglob("*.html") if p.name not in NOT_PAGES)
+    "template",
+    sorted(p.relative_to(TEMPLATES).as_posix() for p in TEMPLATES.rglob("*.html") if p.name not in NOT_PAGES),
 )
 def test_no_page_template_has_inline_script_or_style(template):
     assert inline_code((TEMPLATES / template).read_text()) == []

@@ -31,7 +31,9 @@ def html_part(message) -> str:
 
 def test_markup_in_answers_is_escaped_in_the_html_email():
     message = build_summary_email(
-        submission(name='<script>alert(1)</script>', hobby='<a href="https://evil.example">win</a>', dream_job='"><img src=x>'),
+        submission(
+            name="<script>alert(1)</script>", hobby='<a href="https://evil.example">win</a>', dream_job='"><img src=x>'
+        ),
         PDF,
     )
     html = html_part(message)
@@ -50,9 +52,7 @@ def test_a_line_break_in_an_answer_adds_no_header_and_no_recipient(field):
     assert message.recipients() == ["ada@example.com"]
 
 
-@pytest.mark.parametrize(
-    "address", ["ada@example.com\r\nBcc: victim@example.com", "ada@example.com\nX-Injected: 1"]
-)
+@pytest.mark.parametrize("address", ["ada@example.com\r\nBcc: victim@example.com", "ada@example.com\nX-Injected: 1"])
 def test_an_address_with_a_line_break_can_never_become_a_header(address):
     # The form refuses these (test_form_input.py); should one ever reach here, Django refuses too.
     with pytest.raises(BadHeaderError):

@@ -2,7 +2,8 @@
 
 import pytest
 from django.test import Client, override_settings
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from summaries.forms import SubmissionForm
 from summaries.models import Color, Submission

@@ -139,15 +139,15 @@ def payloads(http: str, canary: Path) -> dict[str, str]:
         "background url()": f'<style>body {{ background: url("{http}/bg.png") }}</style>',
         "content url()": f'<style>p::before {{ content: url("{http}/content.png") }}</style><p>x</p>',
         "list-style-image": f'<style>li {{ list-style-image: url("{http}/li.png") }}</style><ul><li>x</li></ul>',
-        "@font-face": f'<style>@font-face {{ font-family: x; src: url("{http}/f.woff") }} p {{ font-family: x }}</style>'
-        "<p>text</p>",
+        "@font-face": f'<style>@font-face {{ font-family: x; src: url("{http}/f.woff") }}</style>'
+        '<p style="font-family: x">text</p>',
         "object": f'<object data="{http}/object.png" type="image/png"></object>',
         "object file": '<object data="file:///etc/passwd" type="text/plain"></object>',
         "embed": f'<embed src="{http}/embed.png" type="image/png">',
         "iframe": f'<iframe src="{secret}"></iframe>',
         "attachment a": f'<a rel="attachment" href="{secret}">file</a>',
         "attachment link": '<link rel="attachment" href="file:///etc/passwd">',
-        "inline svg image": f'<svg width="10" height="10"><image href="{http}/inline-svg" width="10" height="10"/></svg>',
+        "inline svg image": f'<svg width="9" height="9"><image href="{http}/inline-svg" width="9" height="9"/></svg>',
         "svg in data: url": f'<img src="data:image/svg+xml;base64,{svg_with_fetch}">',
         "data: image": f'<img src="data:image/png;base64,{base64.b64encode(PNG).decode()}">',
         "data: css": f'<link rel="stylesheet" href="data:text/css,body%7Bbackground:url({http}/data-css)%7D">',
@@ -223,7 +223,7 @@ def test_answers_that_look_like_markup_are_printed_as_text_and_fetch_nothing(ser
     submission = Submission.objects.create(
         email="ada@example.com",
         name=f'<img src="{server.url}/name.png">',
-        about=f'</div><link rel="stylesheet" href="{server.url}/about.css"><style>@import "{server.url}/i.css";</style>',
+        about=f'</div><link rel="stylesheet" href="{server.url}/a.css"><style>@import "{server.url}/i.css";</style>',
         hobby='<a rel="attachment" href="file:///etc/passwd">x</a>',
         color="Red",
         saying="{{ submission.email }}",

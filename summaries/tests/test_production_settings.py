@@ -5,8 +5,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -37,7 +35,13 @@ def test_check_deploy_reports_nothing_for_a_production_configuration(tmp_path):
 def test_check_deploy_does_complain_about_plain_http(tmp_path):
     """The control: the check above can fail, and does when HTTPS is turned off."""
     result = run_django(
-        tmp_path, "check", "--deploy", "--fail-level", "WARNING", SECRET_KEY=secrets.token_urlsafe(50), HTTPS="0",
+        tmp_path,
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        HTTPS="0",
         **PRODUCTION,
     )
     assert result.returncode != 0
