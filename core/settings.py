@@ -12,7 +12,7 @@ import dj_database_url
 from dotenv import load_dotenv
 
 from core.caches import caches_from_url
-from core.env import env_bool, env_float, env_int, env_list, env_rate, env_str
+from core.env import REQUIRED, env_bool, env_float, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Real environment variables win over .env, so a deployment can never be overridden by a stray file.
@@ -146,6 +146,10 @@ RATE_LIMIT_PER_RECIPIENT = env_rate("RATE_LIMIT_PER_RECIPIENT", "3/h")
 # The header a trusted proxy puts the client address in (e.g. X-Forwarded-For); empty: REMOTE_ADDR.
 CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER", "")
 CACHES = caches_from_url(env_str("CACHE_URL", ""), DATA_DIR)
+# Double opt-in: email a confirmation link first, and make and send the summary only once it is followed.
+CONFIRM_EMAIL = env_bool("CONFIRM_EMAIL", False)
+# The site's public address, for links in emails (needed when CONFIRM_EMAIL is on).
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", REQUIRED if CONFIRM_EMAIL and not DEBUG else "http://127.0.0.1:8000")
 
 # --- Email. With no EMAIL_HOST, mail is captured to files the development outbox page shows.
 EMAIL_HOST = env_str("EMAIL_HOST", "")

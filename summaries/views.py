@@ -9,10 +9,13 @@ from summaries.forms import SubmissionForm
 from summaries.models import Submission
 from summaries.security.client_ip import client_ip, rate_limit_key
 from summaries.security.rate_limits import LimitExceeded, check_submission
+from summaries.services.confirmation import confirm
 from summaries.services.intake import accept_submission
 from summaries.services.status import status_payload
 
 SUBMITTED_MESSAGE = "Your summary is being generated and will be emailed shortly."
+CONFIRM_FIRST_MESSAGE = "Please confirm your email address: we have sent you a link."
+CONFIRMED_MESSAGE = "Thank you: your address is confirmed and your summary is on its way."
 
 
 @require_http_methods(["GET", "POST"])
@@ -22,7 +25,7 @@ def submit_form(request):
         if exceeded := check_submission(rate_limit_key(client_ip(request)), form.cleaned_data["email"]):
             return too_many(request, exceeded)
         submission = accept_submission(form.answers())
-        messages.success(request, SUBMITTED_MESSAGE)
+        messages.success(request, CONFIRM_FIRST_MESSAGE if submission.confirmation_token else SUBMITTED_MESSAGE)
         return redirect("summaries:status", token=submission.token)
     return render(request, "summaries/form.html", {"form": form}, status=400 if form.is_bound else 200)
 
@@ -45,6 +48,19 @@ def submission_pdf(request, token: str):
     if not submission.pdf:
         raise Http404("The summary has not been rendered yet.")
     return FileResponse(submission.pdf.open("rb"), content_type="application/pdf", filename="summary.pdf")
+
+
+@require_http_methods(["GET", "POST"])
+def confirm_address(request, token: str):
+    # Following the link only shows a button: mail scanners open links, but do not press buttons.
+    if request.method == "GET":
+        get_object_or_404(Submission, confirmation_token=token)
+        return render(request, "summaries/confirm.html", {"token": token})
+    submission = confirm(token)
+    if submission is None:
+        raise Http404("No such confirmation link.")
+    messages.success(request, CONFIRMED_MESSAGE)
+    return redirect("summaries:status", token=submission.token)
 
 
 def too_many(request, exceeded: LimitExceeded):

@@ -79,6 +79,8 @@ def reopen_failed(queryset) -> int:
     for submission in queryset.filter(status=SubmissionStatus.FAILED):
         # A failed send keeps its PDF: retry only what is missing.
         waiting = SubmissionStatus.RENDERED if submission.pdf else SubmissionStatus.RECEIVED
+        if submission.confirmation_token and not submission.confirmed_at:
+            waiting = SubmissionStatus.CONFIRM_QUEUED
         with transaction.atomic():
             if Submission.objects.filter(pk=submission.pk, status=SubmissionStatus.FAILED).update(
                 status=waiting, attempts=0, next_attempt_at=None, enqueued_at=None, updated_at=timezone.now()

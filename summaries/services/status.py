@@ -5,9 +5,14 @@ from django.urls import reverse
 from summaries.models import Submission, SubmissionStatus
 
 STEPS = ["received", "rendering", "sending", "sent"]
+# With double opt-in (CONFIRM_EMAIL) a submission first waits for its address to be confirmed.
+CONFIRMED_STEPS = ["confirm", *STEPS]
 
 # A row waiting between steps shows as the step it waits for.
 STEP_OF_STATUS = {
+    SubmissionStatus.CONFIRM_QUEUED: "confirm",
+    SubmissionStatus.CONFIRM_SENDING: "confirm",
+    SubmissionStatus.UNCONFIRMED: "confirm",
     SubmissionStatus.RECEIVED: "received",
     SubmissionStatus.RENDERING: "rendering",
     SubmissionStatus.RENDERED: "sending",
@@ -17,6 +22,8 @@ STEP_OF_STATUS = {
 }
 
 MESSAGES = {
+    "confirm": "We have emailed a confirmation link to the address you gave. "
+    "The summary is made and sent once the link is opened.",
     "received": "We have your answers and will start on your summary in a moment.",
     "rendering": "Your summary PDF is being created.",
     "sending": "Your summary is being emailed to you.",
@@ -29,7 +36,7 @@ def status_payload(submission: Submission) -> dict:
     step = STEP_OF_STATUS[submission.status]
     payload = {
         "status": step,
-        "steps": STEPS,
+        "steps": CONFIRMED_STEPS if submission.confirmation_token else STEPS,
         "message": MESSAGES[step],
         "retrying": bool(submission.last_error) and step not in ("sent", "failed"),
         "reason": submission.last_error if step == "failed" else "",
