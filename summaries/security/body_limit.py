@@ -35,7 +35,6 @@ class RequestBodyLimitMiddleware:
     @staticmethod
     def too_large(request):
         limit_kib = settings.MAX_REQUEST_BODY_BYTES // 1024
-        response = render(request, "summaries/too_large.html", {"limit_kib": limit_kib}, status=413)
-        # The rest of an oversize body is never read: close the connection rather than reuse it.
-        response["Connection"] = "close"
-        return response
+        # No Connection: close here: WSGI forbids hop-by-hop headers, and the server itself
+        # discards or refuses the unread rest of the body.
+        return render(request, "summaries/too_large.html", {"limit_kib": limit_kib}, status=413)
