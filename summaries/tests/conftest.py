@@ -1,20 +1,12 @@
 import pytest
 from django.core.cache import cache
 
-VALID_ANSWERS = {
-    "email": "ada@example.com",
-    "name": "Ada Lovelace",
-    "about": "I write programs\nfor engines that do not exist yet.",
-    "hobby": "Mathematics",
-    "color": "Purple",
-    "saying": "That brain of mine is something more than merely mortal.",
-    "dream_job": "Analyst",
-}
+from summaries.tests.factories import ANSWERS
 
 
 @pytest.fixture
 def answers() -> dict:
-    return dict(VALID_ANSWERS)
+    return dict(ANSWERS)
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from summaries.forms import SubmissionForm
 from summaries.models import Color, Submission
-from summaries.tests.conftest import VALID_ANSWERS
+from summaries.tests.factories import ANSWERS as VALID_ANSWERS
 
 pytestmark = pytest.mark.django_db
 
