@@ -59,14 +59,17 @@ def test_the_count_starts_again_in_the_next_window():
     assert hit("t", "x", rate, now=1021.0) is None
 
 
-def test_cache_keys_hold_no_address(settings):
-    from django.core.cache import cache
+def test_cache_keys_hold_no_address():
+    from django.db import connection
+
+    from core.caches import DATABASE_CACHE_TABLE
 
     hit("recipient", "ada@example.com", (5, 60), now=0.0)
-    keys = [key for key in cache._list_cache_files()]
-    assert keys
-    contents = b"".join(open(path, "rb").read() for path in keys)
-    assert b"ada@example.com" not in contents
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT cache_key, value FROM {DATABASE_CACHE_TABLE}")
+        rows = cursor.fetchall()
+    assert rows
+    assert "ada@example.com" not in repr(rows)
 
 
 @pytest.mark.parametrize(
@@ -85,19 +88,48 @@ def test_a_malformed_rate_stops_start_up_naming_the_variable(monkeypatch, value)
         env_rate("RATE_LIMIT_PER_RECIPIENT", "3/h")
 
 
-def test_the_cache_is_redis_when_configured_and_files_under_data_dir_otherwise(tmp_path):
+def test_the_cache_is_redis_when_configured_and_the_database_otherwise(tmp_path):
     redis = caches_from_url("redis://127.0.0.1:6379/3", tmp_path)["default"]
     assert redis == {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:6379/3"}
-    files = caches_from_url("", tmp_path)["default"]
-    assert files["BACKEND"].endswith("FileBasedCache") and files["LOCATION"] == str(tmp_path / "cache")
+    default = caches_from_url("", tmp_path)["default"]
+    assert default["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+    files = caches_from_url("file:///srv/cache", tmp_path)["default"]
+    assert files["BACKEND"].endswith("FileBasedCache") and files["LOCATION"] == "/srv/cache"
     with pytest.raises(ImproperlyConfigured, match="CACHE_URL"):
         caches_from_url("memcached://x", tmp_path)
 
 
-def test_the_default_cache_is_shared_between_processes(settings):
-    """Every gunicorn worker must see the same counts: the test run's cache is the file one."""
-    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache"
-    assert settings.CACHES["default"]["LOCATION"].startswith(str(settings.DATA_DIR))
+def test_the_default_cache_is_shared_by_every_process_through_the_database(settings):
+    """Every gunicorn worker must see the same counts: the test run uses the default too."""
+    from core.caches import DATABASE_CACHE_TABLE
+
+    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+    assert settings.CACHES["default"]["LOCATION"] == DATABASE_CACHE_TABLE
+
+
+def test_expired_counts_make_room_before_live_ones_are_culled():
+    from datetime import timedelta
+
+    from django.core.cache import cache
+    from django.db import connection
+    from django.utils import timezone
+
+    from core.caches import DATABASE_CACHE_TABLE
+
+    for n in range(12):
+        hit("ip", f"203.0.113.{n}", (1, 60))
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {DATABASE_CACHE_TABLE} SET expires = %s", [timezone.now() - timedelta(hours=1)])
+    hit("recipient", "live@example.com", (1, 3600))
+    full_size, cache._max_entries = cache._max_entries, 5
+    try:
+        hit("ip", "198.51.100.1", (1, 60))  # a write with the table over its size: the cull runs
+    finally:
+        cache._max_entries = full_size
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {DATABASE_CACHE_TABLE}")
+        assert cursor.fetchone()[0] == 2
+    assert hit("recipient", "live@example.com", (1, 3600)) is not None
 
 
 def request_from(remote: str, **headers):

@@ -19,7 +19,7 @@ def web_only(make_stack, **env):
     return stack
 
 
-@pytest.mark.parametrize("cache", ["file", "redis"])
+@pytest.mark.parametrize("cache", ["database", "redis"])
 def test_the_recipient_limit_holds_across_web_workers(make_stack, cache):
     env = {"RATE_LIMIT_PER_RECIPIENT": "2/h"}
     if cache == "redis":
