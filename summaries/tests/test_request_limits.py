@@ -1,5 +1,7 @@
 """Malformed and oversize requests: a clear 400 or 413 page, never a 500, nothing written."""
 
+from urllib.parse import urlencode
+
 import pytest
 from django.test import Client
 
@@ -75,3 +77,14 @@ def test_a_post_without_a_csrf_token_gets_a_clear_403_page(answers):
 @pytest.mark.parametrize("method", ["put", "patch", "delete"])
 def test_other_methods_are_refused(client, method):
     assert getattr(client, method)("/").status_code == 405
+
+
+def test_the_largest_honest_form_fits_well_within_the_body_limit(client, settings, answers):
+    """Every field full of 4-byte characters, percent-encoded: still accepted, not a 413."""
+    longest = {"name": 100, "about": 2000, "hobby": 100, "saying": 200, "dream_job": 100}
+    full = {**answers, **{field: "\U0001d49c" * limit for field, limit in longest.items()}}
+    body = urlencode(full).encode()
+    assert len(body) < settings.MAX_REQUEST_BODY_BYTES * 0.6
+    response = client.post("/", body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 302
+    assert Submission.objects.get().about == "\U0001d49c" * 2000
