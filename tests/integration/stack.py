@@ -5,6 +5,7 @@ runs never consume each other's messages. Logs go to files in the stack's folder
 printed when a test fails (see conftest.py).
 """
 
+import contextlib
 import os
 import re
 import signal
@@ -74,6 +75,7 @@ class Stack:
         self.root.mkdir(parents=True, exist_ok=True)
         self.data_dir = self.root / "data"
         self.queue = f"summaries-test-{uuid.uuid4().hex[:8]}"
+        self.sweep_queue = f"{self.queue}-sweep"
         self.database_url = self.database_url or f"sqlite:///{self.data_dir / 'db.sqlite3'}"
 
     # --- environment and lifecycle -------------------------------------------------------
@@ -91,6 +93,7 @@ class Stack:
             DATABASE_URL=self.database_url,
             CELERY_BROKER_URL=self.broker_url,
             SUMMARY_QUEUE=self.queue,
+            SWEEP_QUEUE=self.sweep_queue,
             EMAIL_HOST="127.0.0.1",
             EMAIL_PORT=str(self.smtp_port),
             EMAIL_USE_TLS="false",
@@ -158,7 +161,11 @@ class Stack:
         self._wait(lambda: self._web_answers(), f"web on port {self.web_port}", process)
         return process
 
-    def start_worker(self, name: str = "worker", concurrency: int = 1, cwd: Path = REPO, **env) -> Process:
+    def start_worker(
+        self, name: str = "worker", concurrency: int = 1, cwd: Path = REPO, queues: list[str] | None = None, **env
+    ) -> Process:
+        """A worker on both of the stack's queues (the settings' default), or only on `queues`."""
+        only = ["-Q", ",".join(queues)] if queues else []
         process = self.spawn(
             name,
             [
@@ -169,14 +176,20 @@ class Stack:
                 "--loglevel=info",
                 f"--concurrency={concurrency}",
                 f"--hostname={name}-{uuid.uuid4().hex[:6]}@%h",
-                "-Q",
-                self.queue,
+                *only,
             ],
             cwd=cwd,
             **env,
         )
-        self._wait(lambda: re.search(r"\bready\.", process.log_text()), f"{name} ready", process, timeout=60)
+        self.wait_worker_ready(process)
         return process
+
+    def wait_worker_ready(self, process: Process) -> None:
+        self._wait(lambda: re.search(r"\bready\.", process.log_text()), f"{process.name} ready", process, timeout=60)
+
+    def run_procfile(self, entry: str, name: str | None = None, cwd: Path = REPO, **env) -> Process:
+        """Start one Procfile entry exactly as a platform would: `sh -c` in the app's folder."""
+        return self.spawn(name or entry, ["sh", "-c", procfile_command(entry)], cwd=cwd, **env)
 
     def start_beat(self, name: str = "beat") -> Process:
         return self.spawn(
@@ -202,6 +215,7 @@ class Stack:
     def stop(self) -> None:
         for process in list(self.processes.values()):
             process.stop()
+        delete_broker_queues(self.broker_url, [self.queue, self.sweep_queue])
 
     def logs(self) -> str:
         return "\n".join(f"===== {p.name} =====\n{p.log_text()[-6000:]}" for p in self.processes.values())
@@ -255,6 +269,34 @@ class Stack:
                 raise RuntimeError(f"{what}: process exited\n{process.log_text()[-4000:]}")
             time.sleep(0.1)
         raise RuntimeError(f"{what}: not up after {timeout}s\n{process.log_text()[-4000:]}")
+
+
+def procfile_command(entry: str) -> str:
+    for line in (REPO / "Procfile").read_text().splitlines():
+        name, _, command = line.partition(":")
+        if name.strip() == entry:
+            return command.strip()
+    raise KeyError(f"The Procfile has no {entry!r} entry")
+
+
+def delete_broker_queues(broker_url: str, queues: list[str]) -> None:
+    """Remove a finished stack's own queues (and their exchanges) from a shared broker."""
+    if broker_url.startswith("redis"):
+        import redis
+
+        client = redis.Redis.from_url(broker_url, socket_timeout=2, socket_connect_timeout=2)
+        # Each queue has its own exchange of the same name, so these keys are ours alone.
+        with contextlib.suppress(redis.RedisError):
+            client.delete(*queues, *(f"_kombu.binding.{queue}" for queue in queues))
+    elif broker_url.startswith("amqp"):
+        from kombu import Connection
+
+        connection = Connection(broker_url, connect_timeout=2)
+        with contextlib.suppress(*connection.connection_errors, *connection.channel_errors), connection:
+            channel = connection.channel()
+            for queue in queues:
+                channel.queue_delete(queue)
+                channel.exchange_delete(queue)
 
 
 def wait_until(predicate, timeout: float, what: str, interval: float = 0.2):
