@@ -153,6 +153,7 @@ CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 if BROKER_KIND in ("redis", "rediss"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # A hung server must not hold a submit for minutes.
+        "max_retries": 0,
         "socket_connect_timeout": PUBLISH_TIMEOUT_SECONDS,
         "socket_timeout": env_float("BROKER_SOCKET_TIMEOUT_SECONDS", 5.0),
         # Redis has no acknowledgements of its own: a message a worker took but did not
@@ -165,6 +166,7 @@ elif BROKER_KIND in ("amqp", "amqps", "pyamqp"):
         # Publisher confirms: a publish returns once RabbitMQ has taken the message, and fails
         # (leaving the row to the sweep) when it cannot, e.g. under a memory or disk alarm.
         "confirm_publish": True,
+        "max_retries": 0,
     }
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {

@@ -4,6 +4,7 @@ Locally a missing server skips the test with the reason; in CI (CI=true) it fail
 because a skipped guarantee is not a kept one.
 """
 
+import contextlib
 import os
 import shutil
 import socket
@@ -68,3 +69,23 @@ def fresh_postgres_database():
     finally:
         with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def delete_broker_queues(broker_url: str, queues: list[str]) -> None:
+    """Remove a finished stack's own queues (and their exchanges) from a shared broker."""
+    if broker_url.startswith("redis"):
+        import redis
+
+        client = redis.Redis.from_url(broker_url, socket_timeout=2, socket_connect_timeout=2)
+        # Each queue has its own exchange of the same name, so these keys are ours alone.
+        with contextlib.suppress(redis.RedisError):
+            client.delete(*queues, *(f"_kombu.binding.{queue}" for queue in queues))
+    elif broker_url.startswith("amqp"):
+        from kombu import Connection
+
+        connection = Connection(broker_url, connect_timeout=2)
+        with contextlib.suppress(*connection.connection_errors, *connection.channel_errors), connection:
+            channel = connection.channel()
+            for queue in queues:
+                channel.queue_delete(queue)
+                channel.exchange_delete(queue)

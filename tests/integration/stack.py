@@ -5,7 +5,6 @@ runs never consume each other's messages. Logs go to files in the stack's folder
 printed when a test fails (see conftest.py).
 """
 
-import contextlib
 import os
 import re
 import signal
@@ -19,6 +18,7 @@ from pathlib import Path
 import requests
 
 from tests.integration.ports import free_port
+from tests.integration.services import delete_broker_queues
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -143,7 +143,7 @@ class Stack:
         self.processes[name] = process
         return process
 
-    def start_web(self, workers: int = 2) -> Process:
+    def start_web(self, workers: int = 2, **env) -> Process:
         self.web_port = self.web_port or free_port()
         process = self.spawn(
             "web",
@@ -157,9 +157,13 @@ class Stack:
                 "--access-logfile",
                 "-",
             ],
+            **env,
         )
-        self._wait(lambda: self._web_answers(), f"web on port {self.web_port}", process)
+        self.wait_web_ready(process)
         return process
+
+    def wait_web_ready(self, process: Process) -> None:
+        self._wait(lambda: self._web_answers(), f"web on port {self.web_port}", process)
 
     def start_worker(
         self, name: str = "worker", concurrency: int = 1, cwd: Path = REPO, queues: list[str] | None = None, **env
@@ -277,26 +281,6 @@ def procfile_command(entry: str) -> str:
         if name.strip() == entry:
             return command.strip()
     raise KeyError(f"The Procfile has no {entry!r} entry")
-
-
-def delete_broker_queues(broker_url: str, queues: list[str]) -> None:
-    """Remove a finished stack's own queues (and their exchanges) from a shared broker."""
-    if broker_url.startswith("redis"):
-        import redis
-
-        client = redis.Redis.from_url(broker_url, socket_timeout=2, socket_connect_timeout=2)
-        # Each queue has its own exchange of the same name, so these keys are ours alone.
-        with contextlib.suppress(redis.RedisError):
-            client.delete(*queues, *(f"_kombu.binding.{queue}" for queue in queues))
-    elif broker_url.startswith("amqp"):
-        from kombu import Connection
-
-        connection = Connection(broker_url, connect_timeout=2)
-        with contextlib.suppress(*connection.connection_errors, *connection.channel_errors), connection:
-            channel = connection.channel()
-            for queue in queues:
-                channel.queue_delete(queue)
-                channel.exchange_delete(queue)
 
 
 def wait_until(predicate, timeout: float, what: str, interval: float = 0.2):
