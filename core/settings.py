@@ -152,8 +152,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 if BROKER_KIND in ("redis", "rediss"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        # A hung server must not hold a submit for minutes.
+        # One connection attempt per publish: kombu's default waits 2 s before giving up on a
+        # refused connection; the sweep is the retry.
         "max_retries": 0,
+        # A hung server must not hold a submit for minutes.
         "socket_connect_timeout": PUBLISH_TIMEOUT_SECONDS,
         "socket_timeout": env_float("BROKER_SOCKET_TIMEOUT_SECONDS", 5.0),
         # Redis has no acknowledgements of its own: a message a worker took but did not
@@ -166,6 +168,7 @@ elif BROKER_KIND in ("amqp", "amqps", "pyamqp"):
         # Publisher confirms: a publish returns once RabbitMQ has taken the message, and fails
         # (leaving the row to the sweep) when it cannot, e.g. under a memory or disk alarm.
         "confirm_publish": True,
+        # One connection attempt per publish, as for Redis.
         "max_retries": 0,
     }
 else:
