@@ -79,7 +79,8 @@ def delete_broker_queues(broker_url: str, queues: list[str]) -> None:
         client = redis.Redis.from_url(broker_url, socket_timeout=2, socket_connect_timeout=2)
         # Each queue has its own exchange of the same name, so these keys are ours alone.
         with contextlib.suppress(redis.RedisError):
-            client.delete(*queues, *(f"_kombu.binding.{queue}" for queue in queues))
+            bindings = [f"_kombu.{kind}.{queue}" for queue in queues for kind in ("binding", "binding_permanent")]
+            client.delete(*queues, *bindings)
     elif broker_url.startswith("amqp"):
         from kombu import Connection
 
