@@ -100,7 +100,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STORAGES = {
     # Rendered PDFs live in the database, so every web process can serve a PDF whichever
-    # machine rendered it, with no shared disk or object store to set up.
+    # machine rendered it, with no shared disk or object store to set up. docs/deploy.md says
+    # how to switch to object storage instead.
     "default": {"BACKEND": "summaries.storage.DatabaseStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
