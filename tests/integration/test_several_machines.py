@@ -4,24 +4,20 @@ Each host has its own copy of the application and its own data folder and runs t
 entries as a platform would: the database and the broker are all they share.
 """
 
-import base64
-import json
 import re
 import signal
 import uuid
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-import psycopg
 import pytest
-import redis
 import requests
 
 from tests.integration.hosts import app_checkout
 from tests.integration.pdf import attached_pdf, pdf_text
 from tests.integration.ports import free_port
-from tests.integration.services import fresh_postgres_database, require_redis
+from tests.integration.rows import Rows
+from tests.integration.services import fresh_postgres_database, queued_submission_ids, require_redis
 from tests.integration.stack import Process, Stack, wait_until
 
 pytestmark = pytest.mark.integration
@@ -42,38 +38,9 @@ UNFINISHED = ("received", "rendering", "rendered", "sending")
 
 
 @dataclass
-class Deployment:
+class Deployment(Rows):
     stack: Stack
-    database_url: str
     workers: dict[str, Process]  # Celery node name -> its worker process
-
-    def query(self, sql: str, *params) -> list[tuple]:
-        with psycopg.connect(self.database_url, autocommit=True) as connection:
-            return connection.execute(sql, params).fetchall()
-
-    def statuses(self, tokens: list[str]) -> Counter:
-        rows = self.query("SELECT status, count(*) FROM summaries_submission WHERE token = ANY(%s) GROUP BY 1", tokens)
-        return Counter(dict(rows))
-
-    def wait_all_sent(self, tokens: list[str]) -> None:
-        def all_sent() -> bool:
-            statuses = self.statuses(tokens)
-            failed = self.query(
-                "SELECT id, last_error FROM summaries_submission WHERE token = ANY(%s) AND status = 'failed'", tokens
-            )
-            assert not failed, failed
-            return statuses["sent"] == len(tokens)
-
-        wait_until(all_sent, 400, f"{len(tokens)} submissions sent", interval=0.5)
-
-    def workers_of(self, tokens: list[str], status: str) -> Counter:
-        rows = self.query(
-            "SELECT e.worker FROM summaries_submissionevent e JOIN summaries_submission s ON s.id = e.submission_id"
-            " WHERE s.token = ANY(%s) AND e.status = %s",
-            tokens,
-            status,
-        )
-        return Counter(worker for (worker,) in rows)
 
 
 def node_name(process: Process) -> str:
@@ -102,24 +69,16 @@ def deployment(make_stack, tmp_path):
             stack.wait_worker_ready(worker)
             workers[node_name(worker)] = worker
         try:
-            yield Deployment(stack, database_url, workers)
+            yield Deployment(database_url, stack, workers)
         finally:
             stack.stop()
-
-
-def submit_many(stack: Stack, label: str, count: int) -> dict[str, str]:
-    """Submit `count` forms at once over HTTP; returns each recipient's status-page token."""
-    emails = [f"{label}-{index}@example.com" for index in range(count)]
-    with ThreadPoolExecutor(max_workers=6) as pool:
-        tokens = list(pool.map(lambda email: stack.submit_ok(email=email, name=f"Person {email}"), emails))
-    return dict(zip(emails, tokens, strict=True))
 
 
 def test_two_worker_hosts_share_the_work_and_one_finishes_when_the_other_is_killed(deployment, smtp_sink):
     stack, workers = deployment.stack, deployment.workers
 
     # --- 200 submissions, both hosts working.
-    first = submit_many(stack, "first", FIRST_BATCH)
+    first = stack.submit_many("first", FIRST_BATCH)
     deployment.wait_all_sent(list(first.values()))
 
     message_ids = Counter(message["Message-ID"] for message in smtp_sink.messages)
@@ -143,7 +102,7 @@ def test_two_worker_hosts_share_the_work_and_one_finishes_when_the_other_is_kill
     # --- One worker host dies (SIGKILL, children included) in the middle of a second batch.
     victim, survivor = list(workers)
     delivered_before = len(smtp_sink.messages)
-    second = submit_many(stack, "second", SECOND_BATCH)
+    second = stack.submit_many("second", SECOND_BATCH)
     second_tokens = list(second.values())
     [(interrupted,)] = wait_until(
         lambda: deployment.query(
@@ -189,13 +148,6 @@ def test_two_worker_hosts_share_the_work_and_one_finishes_when_the_other_is_kill
     assert max(copies.values()) <= 2
 
 
-def queued_submission_ids(redis_url: str, queue: str) -> list[int]:
-    """The submission id in every message waiting in a Redis queue (Celery's message protocol 2)."""
-    client = redis.Redis.from_url(redis_url)
-    bodies = [json.loads(base64.b64decode(json.loads(raw)["body"])) for raw in client.lrange(queue, 0, -1)]
-    return [args[0] for args, _kwargs, _embed in bodies]
-
-
 def test_several_beats_at_once_publish_each_stalled_submission_once(make_stack, smtp_sink):
     redis_url = require_redis()
     with fresh_postgres_database() as database_url:
@@ -206,9 +158,9 @@ def test_several_beats_at_once_publish_each_stalled_submission_once(make_stack, 
             stack.prepare()
             # The web process cannot reach the broker: every submit is accepted and left to the sweep.
             stack.start_web(CELERY_BROKER_URL=f"redis://127.0.0.1:{free_port()}/0")
-            tokens = list(submit_many(stack, "stalled", 20).values())
-            deployment = Deployment(stack, database_url, {})
-            stalled = deployment.query(
+            tokens = list(stack.submit_many("stalled", 20).values())
+            rows = Rows(database_url)
+            stalled = rows.query(
                 "SELECT id FROM summaries_submission WHERE token = ANY(%s) AND enqueued_at IS NULL", tokens
             )
             assert len(stalled) == len(tokens)
@@ -223,7 +175,7 @@ def test_several_beats_at_once_publish_each_stalled_submission_once(make_stack, 
 
             wait_until(
                 lambda: (
-                    not deployment.query(
+                    not rows.query(
                         "SELECT 1 FROM summaries_submission WHERE token = ANY(%s) AND enqueued_at IS NULL", tokens
                     )
                 ),
@@ -236,8 +188,8 @@ def test_several_beats_at_once_publish_each_stalled_submission_once(make_stack, 
             assert sorted(queued_submission_ids(redis_url, stack.queue)) == sorted(row for (row,) in stalled)
 
             stack.start_worker("worker", queues=[stack.queue])
-            deployment.wait_all_sent(tokens)
+            rows.wait_all_sent(tokens)
             assert sorted(m["To"] for m in smtp_sink.messages) == sorted(f"stalled-{i}@example.com" for i in range(20))
-            assert sum(deployment.workers_of(tokens, "rendering").values()) == len(tokens)
+            assert sum(rows.workers_of(tokens, "rendering").values()) == len(tokens)
         finally:
             stack.stop()
