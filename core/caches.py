@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
-# Created by summaries/migrations/0003_security_rate_limit_cache_table.py.
+# Created by summaries/migrations/0004_security_rate_limit_cache_table.py.
 DATABASE_CACHE_TABLE = "summaries_rate_limit_cache"
 # Room for the counts of this many client addresses and recipients before old ones are culled.
 MAX_ENTRIES = 20_000

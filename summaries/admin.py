@@ -10,7 +10,7 @@ class SubmissionEventInline(admin.TabularInline):
     model = SubmissionEvent
     extra = 0
     can_delete = False
-    readonly_fields = ["at", "status", "detail"]
+    readonly_fields = ["at", "status", "worker", "detail"]
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
+from celery import current_task
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
@@ -28,11 +29,17 @@ class Claim:
     owner: str
 
 
+def current_worker() -> str:
+    """The node name of the Celery worker running this code, or "" outside a task."""
+    return (current_task.request.hostname or "") if current_task else ""
+
+
 def record_event(submission_id: int, status: str, detail: str = "") -> None:
-    SubmissionEvent.objects.create(submission_id=submission_id, status=status, detail=detail)
+    worker = current_worker()
+    SubmissionEvent.objects.create(submission_id=submission_id, status=status, detail=detail, worker=worker)
     # One line per state change, with ids only: no personal data in logs (the full detail,
     # which may quote a mail server's reply naming the recipient, stays in the event row).
-    logger.info("submission=%s status=%s %s", submission_id, status, redact_addresses(detail))
+    logger.info("submission=%s status=%s worker=%s %s", submission_id, status, worker or "-", redact_addresses(detail))
 
 
 def claim(submission_id: int, *, waiting: str, leased: str) -> Claim | None:

@@ -126,3 +126,5 @@ def test_the_retention_job_is_in_the_beat_schedule():
     assert entries["summaries.tasks.delete_expired_submissions"]["schedule"] <= 24 * 3600
     assert "summaries.tasks.delete_expired_submissions" in app.tasks
     assert tasks.delete_expired_submissions.name == "summaries.tasks.delete_expired_submissions"
+    # Housekeeping, like the sweep: not stuck behind a backlog of PDF jobs.
+    assert app.amqp.router.route({}, tasks.delete_expired_submissions.name)["queue"].name == settings.SWEEP_QUEUE

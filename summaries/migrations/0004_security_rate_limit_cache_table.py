@@ -16,6 +16,6 @@ def drop_table(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("summaries", "0002_security_double_opt_in")]
+    dependencies = [("summaries", "0003_security_double_opt_in")]
 
     operations = [migrations.RunPython(create_table, drop_table)]
