@@ -9,4 +9,5 @@ urlpatterns = [
     path("s/<str:token>/", views.submission_status, name="status"),
     path("s/<str:token>/status.json", views.submission_status_json, name="status_json"),
     path("s/<str:token>/summary.pdf", views.submission_pdf, name="pdf"),
+    path("healthz", views.healthz, name="healthz"),
 ]

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from summaries.forms import SubmissionForm
 from summaries.models import Submission
+from summaries.services.health import health_report
 from summaries.services.intake import accept_submission
 from summaries.services.status import status_payload
 
@@ -41,3 +42,9 @@ def submission_pdf(request, token: str):
     if not submission.pdf:
         raise Http404("The summary has not been rendered yet.")
     return FileResponse(submission.pdf.open("rb"), content_type="application/pdf", filename="summary.pdf")
+
+
+@require_GET
+def healthz(request):
+    healthy, report = health_report()
+    return JsonResponse(report, status=200 if healthy else 503, headers={"Cache-Control": "no-store"})

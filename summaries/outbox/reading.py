@@ -3,8 +3,10 @@
 import email
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from email import policy
 from email.message import EmailMessage
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -26,11 +28,18 @@ class CapturedEmail:
         return self.message["To"] or ""
 
     @property
-    def date(self) -> str:
-        return self.message["Date"] or ""
+    def date(self) -> datetime | None:
+        try:
+            return parsedate_to_datetime(self.message["Date"])
+        except (TypeError, ValueError):
+            return None
 
     def text(self) -> str:
         part = self.message.get_body(preferencelist=("plain",))
+        return part.get_content() if part else ""
+
+    def html(self) -> str:
+        part = self.message.get_body(preferencelist=("html",))
         return part.get_content() if part else ""
 
     def attachments(self) -> list[EmailMessage]:

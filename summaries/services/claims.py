@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from summaries.log_safety import current_task_id, mask_addresses
 from summaries.models import Submission, SubmissionEvent, SubmissionStatus
 
 logger = logging.getLogger("summaries.state")
@@ -29,8 +30,9 @@ class Claim:
 
 def record_event(submission_id: int, status: str, detail: str = "") -> None:
     SubmissionEvent.objects.create(submission_id=submission_id, status=status, detail=detail)
-    # One line per state change, with ids only: no personal data in logs.
-    logger.info("submission=%s status=%s %s", submission_id, status, detail)
+    # One line per state change, with ids only: no personal data in logs. A mail server's
+    # answer may quote the address, so addresses are masked in the logged detail.
+    logger.info("submission=%s task=%s status=%s %s", submission_id, current_task_id(), status, mask_addresses(detail))
 
 
 def claim(submission_id: int, *, waiting: str, leased: str) -> Claim | None:
