@@ -50,5 +50,5 @@ class Heartbeat(bootsteps.StartStopStep):
         close_old_connections()
         try:
             record_heartbeat(self.hostname, os.getpid(), self.started_at)
-        except Exception as exc:  # noqa: BLE001 - a missed beat is the signal; the timer must keep running
+        except Exception as exc:  # noqa: BLE001 - a missed beat is the signal: one line, no traceback
             logger.warning("worker=%s heartbeat not recorded: %s", self.hostname, type(exc).__name__)

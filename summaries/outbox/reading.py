@@ -45,6 +45,10 @@ class CapturedEmail:
     def attachments(self) -> list[EmailMessage]:
         return list(self.message.iter_attachments())
 
+    def attachment_names(self) -> list[str]:
+        # For templates: a message part looks its attributes up as headers, so they never see get_filename.
+        return [part.get_filename() or "attachment" for part in self.attachments()]
+
 
 def _load(path: Path) -> CapturedEmail:
     with path.open("rb") as handle:
