@@ -13,8 +13,13 @@ class SubmissionEventInline(admin.TabularInline):
     model = SubmissionEvent
     extra = 0
     can_delete = False
-    readonly_fields = ["at", "status", "detail"]
+    fields = readonly_fields = ["time", "status", "detail"]
     verbose_name_plural = "History"
+
+    @admin.display(description="At (UTC)")
+    def time(self, event: SubmissionEvent) -> str:
+        # To the millisecond: several steps often happen within the same second.
+        return f"{event.at:%Y-%m-%d %H:%M:%S.%f}"[:-3]
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -1,5 +1,6 @@
 """The admin: find submissions, read their history, open their PDF, retry them, see the pipeline at a glance."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -62,6 +63,7 @@ def test_a_submission_shows_its_history_and_a_link_to_its_pdf(operator):
 
     assert f'<a href="/s/{submission.token}/summary.pdf">summary.pdf</a>' in page
     assert "attempt 1" in page and "Rendering failed: ValueError" in page
+    assert re.search(r"<p>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}</p>", page)
 
 
 def test_saving_an_edited_answer_does_not_write_back_a_stale_status(rf):
