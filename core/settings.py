@@ -159,6 +159,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "polling_interval": env_float("BROKER_POLLING_INTERVAL_SECONDS", 0.2),
 }
 if CELERY_BROKER_URL.startswith("filesystem"):
+    # kombu's own filesystem transport can hand a worker half-written messages; see the module.
+    CELERY_BROKER_TRANSPORT = "core.filesystem_broker:Transport"
     for folder in ("queue", "control"):
         (DATA_DIR / "broker" / folder).mkdir(parents=True, exist_ok=True)
 CELERY_TASK_SERIALIZER = "json"
