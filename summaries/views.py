@@ -11,7 +11,7 @@ from summaries.services.health import health_report
 from summaries.services.intake import accept_submission
 from summaries.services.status import status_payload
 
-SUBMITTED_MESSAGE = "Thank you: we have your answers."
+SUBMITTED_MESSAGE = "Your summary is being generated and will be emailed shortly."
 
 
 @require_http_methods(["GET", "POST"])

@@ -14,6 +14,7 @@ from summaries.admin import SubmissionAdmin
 from summaries.models import Submission, SubmissionStatus, WorkerHeartbeat
 from summaries.services.claims import record_event
 from summaries.services.heartbeats import record_heartbeat
+from summaries.tests.factories import make_submission
 
 pytestmark = pytest.mark.django_db
 
@@ -27,14 +28,9 @@ def operator(client):
     return client
 
 
-def _submission(email="ada@example.com", **fields) -> Submission:
-    answers = {"name": "Ada", "about": "x", "hobby": "y", "color": "Red"}
-    return Submission.objects.create(email=email, **{**answers, **fields})
-
-
 def test_submissions_are_found_by_email_and_filtered_by_status(operator):
-    _submission("ada@example.com", status=SubmissionStatus.SENT)
-    _submission("grace@example.com", status=SubmissionStatus.FAILED)
+    make_submission(email="ada@example.com", status=SubmissionStatus.SENT)
+    make_submission(email="grace@example.com", status=SubmissionStatus.FAILED)
 
     found = operator.get(CHANGELIST, {"q": "grace@"}).content.decode()
     failed = operator.get(CHANGELIST, {"status__exact": "failed"}).content.decode()
@@ -44,9 +40,9 @@ def test_submissions_are_found_by_email_and_filtered_by_status(operator):
 
 
 def test_submissions_are_filtered_by_date(operator):
-    old = _submission("old@example.com")
+    old = make_submission(email="old@example.com")
     Submission.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=40))
-    _submission("new@example.com")
+    make_submission(email="new@example.com")
 
     page = operator.get(CHANGELIST, {"created_at__gte": (timezone.now() - timedelta(days=7)).date().isoformat()})
 
@@ -54,7 +50,7 @@ def test_submissions_are_filtered_by_date(operator):
 
 
 def test_a_submission_shows_its_history_and_a_link_to_its_pdf(operator):
-    submission = _submission(status=SubmissionStatus.RENDERED)
+    submission = make_submission(status=SubmissionStatus.RENDERED)
     submission.pdf.save(f"summaries/{submission.pk}.pdf", ContentFile(b"%PDF-1.7"), save=True)
     record_event(submission.pk, SubmissionStatus.RENDERING, "attempt 1")
     record_event(submission.pk, SubmissionStatus.RECEIVED, "Rendering failed: ValueError Retrying at 12:00:00 UTC.")
@@ -67,7 +63,7 @@ def test_a_submission_shows_its_history_and_a_link_to_its_pdf(operator):
 
 
 def test_saving_an_edited_answer_does_not_write_back_a_stale_status(rf):
-    submission = _submission(status=SubmissionStatus.FAILED)
+    submission = make_submission(status=SubmissionStatus.FAILED)
     model_admin = SubmissionAdmin(Submission, site)
     form_class = model_admin.get_form(rf.get("/"), submission, change=True)
     form = form_class({**model_to_dict(submission), "email": "fixed@example.com"}, instance=submission)
@@ -82,7 +78,7 @@ def test_saving_an_edited_answer_does_not_write_back_a_stale_status(rf):
 
 
 def test_the_retry_action_reopens_failed_submissions(operator):
-    failed = _submission(status=SubmissionStatus.FAILED, attempts=8)
+    failed = make_submission(status=SubmissionStatus.FAILED, attempts=8)
 
     operator.post(CHANGELIST, {"action": "retry_failed", "_selected_action": [failed.pk]})
 
@@ -92,8 +88,8 @@ def test_the_retry_action_reopens_failed_submissions(operator):
 
 def test_the_overview_counts_by_status_and_names_the_oldest_waiting_job(operator):
     for status in ("sent", "sent", "failed", "received", "rendered"):
-        _submission(status=status)
-    oldest = _submission(status=SubmissionStatus.RECEIVED)
+        make_submission(status=status)
+    oldest = make_submission(status=SubmissionStatus.RECEIVED)
     Submission.objects.filter(pk=oldest.pk).update(created_at=timezone.now() - timedelta(minutes=7))
 
     page = operator.get(OVERVIEW).content.decode()

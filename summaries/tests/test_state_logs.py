@@ -9,17 +9,16 @@ from summaries.log_safety import mask_addresses
 from summaries.models import Submission
 from summaries.services.intake import accept_submission
 from summaries.tasks import process_submission
+from summaries.tests.factories import ANSWERS
 
 pytestmark = pytest.mark.django_db
 
-ANSWERS = {
+PRIVATE_ANSWERS = {
+    **ANSWERS,
     "email": "zoe.private@example.com",
     "name": "Zoë Secretname",
     "about": "Something personal.",
     "hobby": "Birdwatching",
-    "color": "Green",
-    "saying": "",
-    "dream_job": "",
 }
 
 
@@ -31,7 +30,7 @@ def state_lines(caplog):
 
 def test_each_state_change_logs_the_submission_and_its_task(settings, state_lines):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    submission = accept_submission(dict(ANSWERS))
+    submission = accept_submission(dict(PRIVATE_ANSWERS))
 
     process_submission.apply(args=(submission.pk,), task_id="task-0001")
 
@@ -48,7 +47,7 @@ def test_each_state_change_logs_the_submission_and_its_task(settings, state_line
 
 def test_no_answer_of_the_person_reaches_the_log(settings, state_lines):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    submission = accept_submission(dict(ANSWERS))
+    submission = accept_submission(dict(PRIVATE_ANSWERS))
     process_submission.apply(args=(submission.pk,), task_id="task-0002")
 
     logged = "\n".join(state_lines())
