@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from summaries.forms import SubmissionForm
 from summaries.models import Submission
@@ -44,7 +44,7 @@ def submission_pdf(request, token: str):
     return FileResponse(submission.pdf.open("rb"), content_type="application/pdf", filename="summary.pdf")
 
 
-@require_GET
+@require_safe
 def healthz(request):
     healthy, report = health_report()
     return JsonResponse(report, status=200 if healthy else 503, headers={"Cache-Control": "no-store"})
