@@ -25,6 +25,7 @@ def test_all_well_answers_200_with_each_check(client, live_worker):
         "status": "ok",
         "checks": {"database": {"ok": True}, "broker": {"ok": True}, "workers": {"ok": True, "alive": 1}},
     }
+    assert client.head("/healthz").status_code == 200
 
 
 def test_no_worker_ever_seen_answers_503(client):
