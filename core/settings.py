@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from dotenv import load_dotenv
+from kombu import Exchange, Queue
 
 from core.env import env_bool, env_float, env_int, env_list, env_str
 
@@ -27,6 +28,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 # Everything the embedded defaults write (SQLite file, broker files, captured emails) lives here.
 DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / "var")))
+# Beat keeps its schedule here even when nothing else is local (PostgreSQL, Redis, SMTP).
+DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -97,7 +100,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STORAGES = {
     # Rendered PDFs live in the database, so every web process can serve a PDF whichever
-    # machine rendered it, with no shared disk or object store to set up.
+    # machine rendered it, with no shared disk or object store to set up. docs/deploy.md says
+    # how to switch to object storage instead.
     "default": {"BACKEND": "summaries.storage.DatabaseStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -138,8 +142,10 @@ EMAIL_BACKEND = env_str(
 OUTBOX_DIR = Path(env_str("OUTBOX_DIR", str(DATA_DIR / "outbox")))
 
 # --- Celery. The embedded default keeps messages as files under var/broker: it needs no
-# server and several local processes can share it. CELERY_BROKER_URL switches to Redis or RabbitMQ.
+# server and several local processes can share it. CELERY_BROKER_URL switches to Redis or
+# RabbitMQ (docs/deploy.md compares them).
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
+BROKER_KIND = CELERY_BROKER_URL.partition("://")[0].partition("+")[0]
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", "") or None
 CELERY_TASK_IGNORE_RESULT = True
 # How long a submit may wait for the broker before leaving the job to the sweep.
@@ -147,35 +153,66 @@ PUBLISH_TIMEOUT_SECONDS = env_float("PUBLISH_TIMEOUT_SECONDS", 0.5)
 CELERY_BROKER_CONNECTION_TIMEOUT = PUBLISH_TIMEOUT_SECONDS
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
-CELERY_BROKER_TRANSPORT_OPTIONS = {
-    # Redis: a hung server must not hold a submit for minutes.
-    "socket_connect_timeout": PUBLISH_TIMEOUT_SECONDS,
-    "socket_timeout": env_float("BROKER_SOCKET_TIMEOUT_SECONDS", 5.0),
-    "visibility_timeout": env_int("BROKER_VISIBILITY_TIMEOUT_SECONDS", 3600),
-    # The embedded filesystem broker.
-    "data_folder_in": str(DATA_DIR / "broker" / "queue"),
-    "data_folder_out": str(DATA_DIR / "broker" / "queue"),
-    "control_folder": str(DATA_DIR / "broker" / "control"),
-    "polling_interval": env_float("BROKER_POLLING_INTERVAL_SECONDS", 0.2),
-}
-if CELERY_BROKER_URL.startswith("filesystem"):
-    # kombu's own filesystem transport can hand a worker half-written messages; see the module.
-    CELERY_BROKER_TRANSPORT = "core.filesystem_broker:Transport"
-    for folder in ("queue", "control"):
-        (DATA_DIR / "broker" / folder).mkdir(parents=True, exist_ok=True)
+if BROKER_KIND in ("redis", "rediss"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # One connection attempt per publish: kombu's default waits 2 s before giving up on a
+        # refused connection; the sweep is the retry.
+        "max_retries": 0,
+        # A hung server must not hold a submit for minutes.
+        "socket_connect_timeout": PUBLISH_TIMEOUT_SECONDS,
+        "socket_timeout": env_float("BROKER_SOCKET_TIMEOUT_SECONDS", 5.0),
+        # Redis has no acknowledgements of its own: a message a worker took but did not
+        # acknowledge is handed out again only after this long. Keep it far above
+        # TASK_TIME_LIMIT_SECONDS, or a running job is given to a second worker meanwhile.
+        "visibility_timeout": env_int("BROKER_VISIBILITY_TIMEOUT_SECONDS", 3600),
+    }
+elif BROKER_KIND in ("amqp", "amqps", "pyamqp"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # Publisher confirms: a publish returns once RabbitMQ has taken the message, and fails
+        # (leaving the row to the sweep) when it cannot, e.g. under a memory or disk alarm.
+        "confirm_publish": True,
+        # One connection attempt per publish, as for Redis.
+        "max_retries": 0,
+    }
+else:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(DATA_DIR / "broker" / "queue"),
+        "data_folder_out": str(DATA_DIR / "broker" / "queue"),
+        "control_folder": str(DATA_DIR / "broker" / "control"),
+        "polling_interval": env_float("BROKER_POLLING_INTERVAL_SECONDS", 0.2),
+    }
+    if BROKER_KIND == "filesystem":
+        # kombu's own filesystem transport can hand a worker half-written messages; see the module.
+        CELERY_BROKER_TRANSPORT = "core.filesystem_broker:Transport"
+        for folder in ("queue", "control"):
+            (DATA_DIR / "broker" / folder).mkdir(parents=True, exist_ok=True)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-# A job is acknowledged only once done, and handed back if its worker process dies.
+# A job is acknowledged only once done, and handed back if its worker process dies. With
+# RabbitMQ the hand-back is immediate when the connection drops; with Redis it waits for the
+# visibility timeout, and the sweep usually gets there first (SUBMISSION_REQUEUE_AFTER_SECONDS).
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Each worker process holds one message at a time (the one it runs): nothing waits in one
+# busy worker's buffer while another worker is idle, on either broker.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Worker processes per `celery worker` (0: one per CPU; rendering is CPU-bound).
+CELERY_WORKER_CONCURRENCY = env_int("WORKER_CONCURRENCY", 0) or None
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("TASK_SOFT_TIME_LIMIT_SECONDS", 45)
 CELERY_TASK_TIME_LIMIT = env_int("TASK_TIME_LIMIT_SECONDS", 60)
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("WORKER_MAX_TASKS_PER_CHILD", 1000)
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Two queues, both consumed by a plain `celery worker`: the PDF jobs, and the sweep on its
+# own so that a backlog of PDF jobs never delays it (docs/deploy.md, "Queues").
 SUMMARY_QUEUE = env_str("SUMMARY_QUEUE", "summaries")
+SWEEP_QUEUE = env_str("SWEEP_QUEUE", f"{SUMMARY_QUEUE}-sweep")
+# Each queue its own exchange and key, so that RabbitMQ routes a message to exactly one of them.
+CELERY_TASK_QUEUES = [Queue(name, Exchange(name), routing_key=name) for name in (SUMMARY_QUEUE, SWEEP_QUEUE)]
 CELERY_TASK_DEFAULT_QUEUE = SUMMARY_QUEUE
-CELERY_TASK_ROUTES = {"summaries.*": {"queue": SUMMARY_QUEUE}}
+CELERY_TASK_ROUTES = {
+    "summaries.tasks.sweep_stalled_submissions": {"queue": SWEEP_QUEUE},
+    "summaries.*": {"queue": SUMMARY_QUEUE},
+}
 SWEEP_INTERVAL_SECONDS = env_float("SWEEP_INTERVAL_SECONDS", 10)
 CELERY_BEAT_SCHEDULE = {
     "sweep-stalled-submissions": {
@@ -185,6 +222,8 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": SWEEP_INTERVAL_SECONDS},
     },
 }
+# Beat's record of when each periodic task last ran; local to the machine that runs beat.
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 
 # --- The pipeline's guarantees (see docs/reliability.md).
 # A claimed row belongs to its worker this long; a longer time limit would let two workers overlap.

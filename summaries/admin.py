@@ -13,7 +13,7 @@ class SubmissionEventInline(admin.TabularInline):
     model = SubmissionEvent
     extra = 0
     can_delete = False
-    fields = readonly_fields = ["time", "status", "detail"]
+    fields = readonly_fields = ["time", "status", "worker", "detail"]
     verbose_name_plural = "History"
 
     @admin.display(description="At (UTC)")

@@ -82,6 +82,9 @@ class SubmissionEvent(models.Model):
     at = models.DateTimeField(auto_now_add=True)
     status = models.CharField(max_length=16, choices=SubmissionStatus.choices)
     detail = models.TextField(blank=True)
+    # The Celery worker (its node name, e.g. worker@host-a) that made the change; blank when
+    # the web or the admin did. Shows which machine did each step, and who took over.
+    worker = models.CharField(max_length=255, blank=True)
 
     class Meta:
         ordering = ["at", "pk"]

@@ -11,12 +11,13 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
+from celery import current_task
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from summaries.log_safety import current_task_id, mask_addresses
+from summaries.log_safety import mask_addresses
 from summaries.models import Submission, SubmissionEvent, SubmissionStatus
 
 logger = logging.getLogger("summaries.state")
@@ -28,11 +29,29 @@ class Claim:
     owner: str
 
 
+def current_worker() -> str:
+    """The node name of the Celery worker running this code, or "" outside a task."""
+    return (current_task.request.hostname or "") if current_task else ""
+
+
+def current_task_id() -> str:
+    """The id of the Celery task running this code, or "-" outside a task."""
+    return (current_task.request.id or "-") if current_task else "-"
+
+
 def record_event(submission_id: int, status: str, detail: str = "") -> None:
-    SubmissionEvent.objects.create(submission_id=submission_id, status=status, detail=detail)
+    worker = current_worker()
+    SubmissionEvent.objects.create(submission_id=submission_id, status=status, detail=detail, worker=worker)
     # One line per state change, with ids only: no personal data in logs. A mail server's
     # answer may quote the address, so addresses are masked in the logged detail.
-    logger.info("submission=%s task=%s status=%s %s", submission_id, current_task_id(), status, mask_addresses(detail))
+    logger.info(
+        "submission=%s task=%s status=%s worker=%s %s",
+        submission_id,
+        current_task_id(),
+        status,
+        worker or "-",
+        mask_addresses(detail),
+    )
 
 
 def claim(submission_id: int, *, waiting: str, leased: str) -> Claim | None:

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('summaries', '0001_initial'),
+        ('summaries', '0002_events_worker'),
     ]
 
     operations = [
