@@ -27,19 +27,19 @@ def check_database() -> dict:
 
 
 def check_broker() -> dict:
-    url = settings.CELERY_BROKER_URL
     options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
-    if url.startswith("filesystem"):
+    if settings.BROKER_KIND == "filesystem":
         # The embedded broker "connects" to anything: what matters is that its folder takes files.
         queue = Path(options["data_folder_in"])
         if not (queue.is_dir() and os.access(queue, os.W_OK)):
             return {"ok": False, "error": "queue folder not writable"}
         return {"ok": True}
     timeouts = {"socket_connect_timeout": BROKER_TIMEOUT_SECONDS, "socket_timeout": BROKER_TIMEOUT_SECONDS}
+    broker = Connection(
+        settings.CELERY_BROKER_URL, connect_timeout=BROKER_TIMEOUT_SECONDS, transport_options={**options, **timeouts}
+    )
     try:
-        with Connection(
-            url, connect_timeout=BROKER_TIMEOUT_SECONDS, transport_options={**options, **timeouts}
-        ) as broker:
+        with broker:
             broker.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=BROKER_TIMEOUT_SECONDS)
     except Exception as exc:  # noqa: BLE001 - any failure means "not healthy"
         return {"ok": False, "error": type(exc).__name__}

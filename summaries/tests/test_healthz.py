@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from summaries.services.heartbeats import record_heartbeat
 from tests.integration.ports import free_port
+from tests.integration.services import require_rabbitmq, require_redis
 
 pytestmark = pytest.mark.django_db
 
@@ -48,12 +49,21 @@ def test_a_worker_silent_for_longer_than_the_limit_counts_as_dead(client, settin
 
 def test_a_broker_that_refuses_connections_answers_503_without_saying_where_it_is(client, settings, live_worker):
     settings.CELERY_BROKER_URL = f"redis://:secret@127.0.0.1:{free_port()}/0"
+    settings.BROKER_KIND = "redis"
 
     response = client.get("/healthz")
 
     assert response.status_code == 503
     assert response.json()["checks"]["broker"] == {"ok": False, "error": "OperationalError"}
     assert b"secret" not in response.content and b"127.0.0.1" not in response.content
+
+
+@pytest.mark.parametrize(("kind", "require_broker"), [("redis", require_redis), ("amqp", require_rabbitmq)])
+def test_a_real_broker_that_answers_is_healthy(client, settings, live_worker, kind, require_broker):
+    settings.CELERY_BROKER_URL = require_broker()
+    settings.BROKER_KIND = kind
+
+    assert client.get("/healthz").json()["checks"]["broker"] == {"ok": True}
 
 
 def test_an_embedded_broker_whose_folder_is_gone_answers_503(client, settings, live_worker, tmp_path):
