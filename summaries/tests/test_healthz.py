@@ -1,5 +1,6 @@
 """/healthz: 200 only when the database, the broker and at least one worker are alive."""
 
+import socket
 from datetime import timedelta
 
 import pytest
@@ -56,6 +57,26 @@ def test_a_broker_that_refuses_connections_answers_503_without_saying_where_it_i
     assert response.status_code == 503
     assert response.json()["checks"]["broker"] == {"ok": False, "error": "OperationalError"}
     assert b"secret" not in response.content and b"127.0.0.1" not in response.content
+
+
+@pytest.fixture
+def silent_server():
+    """Accepts connections and never says a word: a hung broker."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    yield listener.getsockname()[1]
+    listener.close()
+
+
+@pytest.mark.parametrize("scheme", ["redis", "amqp"])
+def test_a_hung_broker_is_reported_not_waited_for(client, settings, live_worker, silent_server, scheme):
+    settings.CELERY_BROKER_URL = f"{scheme}://guest:guest@127.0.0.1:{silent_server}/0"
+    settings.BROKER_KIND = scheme
+
+    broker = client.get("/healthz").json()["checks"]["broker"]
+
+    assert broker["ok"] is False
 
 
 @pytest.mark.parametrize(("kind", "require_broker"), [("redis", require_redis), ("amqp", require_rabbitmq)])
