@@ -8,6 +8,7 @@ screenshots go to test-artifacts/browser/ for a person to look at.
 
 import importlib.util
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -132,6 +133,8 @@ def test_a_person_corrects_a_mistake_and_watches_their_summary_arrive(make_stack
     download_info.value.save_as(downloaded)
     pdf = downloaded.read_bytes()
     assert VALID_ANSWERS["name"] in pdf_text(pdf)
+    # The PDF's pages as images too, next to the screenshots (poppler-utils comes with the test tools).
+    subprocess.run(["pdftoppm", "-png", "-r", "60", str(downloaded), str(ARTIFACTS / "summary-page")], check=True)
 
     [message] = wait_until(lambda: smtp_sink.received_for("ada@example.com"), 10, "the email")
     assert attached_pdf(message) == pdf
