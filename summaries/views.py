@@ -3,13 +3,14 @@
 from django.contrib import messages
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from summaries.forms import SubmissionForm
 from summaries.models import Submission
 from summaries.security.client_ip import client_ip, rate_limit_key
 from summaries.security.rate_limits import LimitExceeded, check_submission
 from summaries.services.confirmation import confirm
+from summaries.services.health import health_report
 from summaries.services.intake import accept_submission
 from summaries.services.status import status_payload
 
@@ -68,3 +69,9 @@ def too_many(request, exceeded: LimitExceeded):
     response = render(request, "summaries/rate_limited.html", {"scope": exceeded.scope, "minutes": minutes}, status=429)
     response["Retry-After"] = str(exceeded.retry_after)
     return response
+
+
+@require_safe
+def healthz(request):
+    healthy, report = health_report()
+    return JsonResponse(report, status=200 if healthy else 503, headers={"Cache-Control": "no-store"})

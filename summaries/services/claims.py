@@ -34,12 +34,24 @@ def current_worker() -> str:
     return (current_task.request.hostname or "") if current_task else ""
 
 
+def current_task_id() -> str:
+    """The id of the Celery task running this code, or "-" outside a task."""
+    return (current_task.request.id or "-") if current_task else "-"
+
+
 def record_event(submission_id: int, status: str, detail: str = "") -> None:
     worker = current_worker()
     SubmissionEvent.objects.create(submission_id=submission_id, status=status, detail=detail, worker=worker)
-    # One line per state change, with ids only: no personal data in logs (the full detail,
-    # which may quote a mail server's reply naming the recipient, stays in the event row).
-    logger.info("submission=%s status=%s worker=%s %s", submission_id, status, worker or "-", redact_addresses(detail))
+    # One line per state change, with ids only: no personal data in logs. A mail server's
+    # answer may quote the address, so addresses are redacted in the logged detail.
+    logger.info(
+        "submission=%s task=%s status=%s worker=%s %s",
+        submission_id,
+        current_task_id(),
+        status,
+        worker or "-",
+        redact_addresses(detail),
+    )
 
 
 def claim(submission_id: int, *, waiting: str, leased: str) -> Claim | None:

@@ -54,7 +54,7 @@ def test_an_email_address_django_would_not_accept_is_refused_next_to_the_field(c
     response = post(client, {**answers, "email": address})
     assert response.status_code == 400
     assert field_errors(response, "email")
-    assert 'id="id_email_errors"' in response.text
+    assert 'id="id_email_error"' in response.text
     assert not Submission.objects.exists()
 
 
