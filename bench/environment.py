@@ -42,6 +42,7 @@ class Environment:
         self.stack.stop()
         self.stack.processes.clear()
         self.stack.queue = f"summaries-bench-{uuid.uuid4().hex[:8]}"
+        self.stack.sweep_queue = f"{self.stack.queue}-sweep"
         self.stack.manage(
             "shell",
             "-c",

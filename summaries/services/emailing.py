@@ -4,7 +4,7 @@ import smtplib
 from email.utils import parseaddr
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.template.loader import render_to_string
 
 from summaries.models import Submission
@@ -19,10 +19,10 @@ class DeliveryError(Exception):
         self.permanent = permanent
 
 
-def message_id_for(submission: Submission) -> str:
+def message_id_for(submission: Submission, kind: str = "summary") -> str:
     """The same Message-ID on every try, so a receiver can recognise a resent copy."""
     domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
-    return f"<summary-{submission.pk}-{int(submission.created_at.timestamp())}@{domain}>"
+    return f"<{kind}-{submission.pk}-{int(submission.created_at.timestamp())}@{domain}>"
 
 
 def build_summary_email(submission: Submission, pdf: bytes) -> EmailMultiAlternatives:
@@ -40,9 +40,13 @@ def build_summary_email(submission: Submission, pdf: bytes) -> EmailMultiAlterna
 
 
 def send_summary_email(submission: Submission, pdf: bytes) -> None:
+    deliver(build_summary_email(submission, pdf))
+
+
+def deliver(message: EmailMessage) -> None:
     """Send once; raise DeliveryError saying whether another try could succeed."""
     try:
-        build_summary_email(submission, pdf).send(fail_silently=False)
+        message.send(fail_silently=False)
     except smtplib.SMTPRecipientsRefused as exc:
         codes = [code for code, _ in exc.recipients.values()]
         detail = "; ".join(f"{code} {_text(msg)}" for code, msg in exc.recipients.values())

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from summaries.models import SubmissionStatus
 from summaries.services.claims import Claim, claim, finish
+from summaries.services.confirmation import send_confirmation_email
 from summaries.services.emailing import DeliveryError, send_summary_email
 from summaries.services.rendering import render_summary_pdf
 
@@ -23,6 +24,11 @@ logger = logging.getLogger("summaries.pipeline")
 
 
 def process_submission(submission_id: int) -> None:
+    confirming = claim(submission_id, waiting=SubmissionStatus.CONFIRM_QUEUED, leased=SubmissionStatus.CONFIRM_SENDING)
+    if confirming is not None:
+        # Double opt-in: the summary waits for the link to be followed (services/confirmation.py).
+        _deliver(confirming, SubmissionStatus.CONFIRM_QUEUED, send_confirmation_email, SubmissionStatus.UNCONFIRMED)
+        return
     rendering = claim(submission_id, waiting=SubmissionStatus.RECEIVED, leased=SubmissionStatus.RENDERING)
     if rendering is not None and not _render(rendering):
         return
@@ -49,22 +55,33 @@ def _render(claim_: Claim) -> bool:
 
 
 def _send(claim_: Claim) -> None:
-    submission = claim_.submission
-    with submission.pdf.open("rb") as stored:
+    with claim_.submission.pdf.open("rb") as stored:
         pdf = stored.read()
+    _deliver(
+        claim_,
+        SubmissionStatus.RENDERED,
+        lambda submission: send_summary_email(submission, pdf),
+        SubmissionStatus.SENT,
+        stamp="sent_at",
+    )
+
+
+def _deliver(claim_: Claim, waiting: str, send, done: str, stamp: str | None = None) -> None:
+    """Send one email for a claimed row; on a temporary failure the row goes back to `waiting`."""
     try:
-        send_summary_email(submission, pdf)
+        send(claim_.submission)
     except SoftTimeLimitExceeded:
-        _retry_or_fail(claim_, SubmissionStatus.RENDERED, "The mail server took too long to answer.")
+        _retry_or_fail(claim_, waiting, "The mail server took too long to answer.")
     except DeliveryError as exc:
         if exc.permanent:
             finish(claim_, SubmissionStatus.FAILED, exc.reason, last_error=exc.reason)
         else:
-            _retry_or_fail(claim_, SubmissionStatus.RENDERED, exc.reason)
+            _retry_or_fail(claim_, waiting, exc.reason)
     else:
         # The window between the server accepting the mail and this commit is the only place a
         # crash can cause a second copy (docs/reliability.md): nothing else happens in it.
-        finish(claim_, SubmissionStatus.SENT, sent_at=timezone.now(), last_error="")
+        stamped = {stamp: timezone.now()} if stamp else {}
+        finish(claim_, done, last_error="", **stamped)
 
 
 def retry_delay(attempt: int) -> float:

@@ -2,7 +2,7 @@
 
 Most of a stock `HTML(string=...).write_pdf()` call is not layout: each call builds a new font
 configuration (Fontconfig reads its list of fonts again and Pango's font caches start empty)
-and parses the template's stylesheet again. Both are the same for every job, so each worker
+and parses the template's stylesheets again. Both are the same for every job, so each worker
 process prepares them once and every render reuses them; `warm_up` does it when the process
 starts, so that its first job is as fast as its tenth (see summaries/worker_warmup.py).
 """
@@ -11,6 +11,7 @@ import os
 import re
 import threading
 from dataclasses import dataclass, field
+from urllib.parse import urljoin
 
 from django.template.loader import render_to_string
 from weasyprint import CSS, HTML
@@ -20,15 +21,19 @@ from summaries.models import Submission
 from summaries.services.pdf_fetcher import PDF_ASSETS_DIR, BundledAssetsOnlyFetcher
 
 TEMPLATE = "summaries/summary_pdf.html"
-BASE_URL = PDF_ASSETS_DIR.as_uri() + "/"
 
-# Plain <style> blocks are parsed once and handed to WeasyPrint ready-made. The template's
-# HTML escapes every answer, so these tags can only come from the template itself.
-_STYLE_BLOCK = re.compile(r"<style(?:\s+type=[\"']text/css[\"'])?\s*>(.*?)</style>", re.DOTALL | re.IGNORECASE)
+# The document's stylesheets, in order: plain <style> blocks and <link rel="stylesheet" href>.
+# They are parsed once and handed to WeasyPrint ready-made. The template escapes every answer,
+# so these tags can only come from the template itself.
+_STYLESHEET_TAG = re.compile(
+    r"<style(?:\s+type=[\"']text/css[\"'])?\s*>(?P<text>.*?)</style>"
+    r"|<link\s+rel=[\"']stylesheet[\"']\s+href=[\"'](?P<href>[^\"'<>]+)[\"']\s*/?>",
+    re.DOTALL | re.IGNORECASE,
+)
 # Ready-made stylesheets join the cascade as user stylesheets, which behave exactly like the
 # document's own only when nothing else styles the document: otherwise render it as it is.
 _OTHER_STYLING = re.compile(r"<style\b|<link\b[^>]*\bstylesheet\b|!important", re.IGNORECASE)
-_STYLESHEET_CACHE_SIZE = 8
+_STYLESHEET_CACHE_SIZE = 16
 
 WARM_UP_RENDERS = 2
 # What the warm-up renders: typical answers, so the fonts and code paths of a real job are loaded.
@@ -43,37 +48,59 @@ WARM_UP_ANSWERS = {
 }
 
 
+def _base_url(fetcher: BundledAssetsOnlyFetcher) -> str:
+    return fetcher.root.as_uri() + "/"
+
+
 @dataclass
 class _ProcessRenderer:
     """What every render in one process shares. Never shared across a fork: see _renderer()."""
 
     pid: int
     font_config: FontConfiguration = field(default_factory=FontConfiguration)
-    url_fetcher: BundledAssetsOnlyFetcher = field(default_factory=BundledAssetsOnlyFetcher)
-    stylesheets: dict[str, CSS] = field(default_factory=dict)
+    stylesheets: dict[tuple, CSS] = field(default_factory=dict)
     images: dict = field(default_factory=dict)
     # Pango and Fontconfig objects are not thread-safe: one render at a time per process.
     lock: threading.Lock = field(default_factory=threading.Lock)
     warmed_up: bool = False
 
-    def stylesheet(self, text: str) -> CSS:
-        sheet = self.stylesheets.get(text)
+    def _parsed(self, text: str, base_url: str, fetcher: BundledAssetsOnlyFetcher) -> CSS:
+        # Same text, same place, same kind of fetcher: the same stylesheet. A changed template
+        # or stylesheet file gives new text and is parsed anew.
+        key = (text, base_url, type(fetcher), fetcher.root)
+        sheet = self.stylesheets.get(key)
         if sheet is None:
             if len(self.stylesheets) >= _STYLESHEET_CACHE_SIZE:
-                # Only a changed template produces new text; drop the stale ones.
                 self.stylesheets.clear()
-            sheet = CSS(string=text, base_url=BASE_URL, url_fetcher=self.url_fetcher, font_config=self.font_config)
-            self.stylesheets[text] = sheet
+            sheet = CSS(string=text, base_url=base_url, url_fetcher=fetcher, font_config=self.font_config)
+            self.stylesheets[key] = sheet
         return sheet
 
-    def render(self, html: str) -> bytes:
-        blocks = _STYLE_BLOCK.findall(html)
-        remainder = _STYLE_BLOCK.sub("", html)
-        if blocks and not _OTHER_STYLING.search(remainder):
-            html, stylesheets = remainder, [self.stylesheet(text) for text in blocks]
-        else:
-            stylesheets = []
-        document = HTML(string=html, base_url=BASE_URL, url_fetcher=self.url_fetcher)
+    def _lift_stylesheets(self, html: str, fetcher: BundledAssetsOnlyFetcher) -> tuple[str, list[CSS]] | None:
+        """The document without its stylesheets, and them parsed; None to render it as it is."""
+        tags = list(_STYLESHEET_TAG.finditer(html))
+        remainder = _STYLESHEET_TAG.sub("", html)
+        if not tags or _OTHER_STYLING.search(remainder):
+            return None
+        sheets = []
+        for tag in tags:
+            if tag["href"] is None:
+                sheets.append(self._parsed(tag["text"], _base_url(fetcher), fetcher))
+                continue
+            url = urljoin(_base_url(fetcher), tag["href"])
+            try:
+                # Fetched each time, through the same fetcher (a small file); parsed only when its text is new.
+                text = fetcher.fetch(url).read().decode("utf-8")
+            except (ValueError, OSError):
+                # Refused, missing or not UTF-8: WeasyPrint itself reports it and renders without it.
+                return None
+            sheets.append(self._parsed(text, url, fetcher))
+        return remainder, sheets
+
+    def render(self, html: str, fetcher: BundledAssetsOnlyFetcher) -> bytes:
+        lifted = self._lift_stylesheets(html, fetcher)
+        html, stylesheets = lifted if lifted is not None else (html, [])
+        document = HTML(string=html, base_url=_base_url(fetcher), url_fetcher=fetcher)
         return document.write_pdf(font_config=self.font_config, stylesheets=stylesheets, cache=self.images)
 
 
@@ -94,18 +121,19 @@ def summary_html(submission: Submission) -> str:
     return render_to_string(TEMPLATE, {"submission": submission})
 
 
-def render_html(html: str) -> bytes:
+def html_to_pdf(html: str, fetcher: BundledAssetsOnlyFetcher | None = None) -> bytes:
+    """Every PDF goes through here, so every render uses the restricted fetcher."""
     renderer = _renderer()
     with renderer.lock:
-        return renderer.render(html)
+        return renderer.render(html, fetcher or BundledAssetsOnlyFetcher())
 
 
 def render_summary_pdf(submission: Submission) -> bytes:
-    return render_html(summary_html(submission))
+    return html_to_pdf(summary_html(submission), BundledAssetsOnlyFetcher(PDF_ASSETS_DIR))
 
 
 def warm_up() -> bool:
-    """Prepare this process and render one sample summary; False when it was done already."""
+    """Prepare this process and render a sample summary; False when it was done already."""
     renderer = _renderer()
     with renderer.lock:
         if renderer.warmed_up:
@@ -116,6 +144,6 @@ def warm_up() -> bool:
         # the heap already grown. Measured: 2,900 page faults in the first job after one warm-up
         # render, 160 after two, 85 in any later job.
         for _ in range(WARM_UP_RENDERS):
-            renderer.render(html)
+            renderer.render(html, BundledAssetsOnlyFetcher(PDF_ASSETS_DIR))
         renderer.warmed_up = True
     return True

@@ -6,10 +6,10 @@ import multiprocessing
 from pypdf import PdfReader
 from weasyprint import HTML
 
-from summaries.models import Submission
 from summaries.services import rendering
-from summaries.services.rendering import BASE_URL, render_html, render_summary_pdf, summary_html
-from summaries.tests.factories import ANSWERS
+from summaries.services.pdf_fetcher import BundledAssetsOnlyFetcher
+from summaries.services.rendering import html_to_pdf, render_summary_pdf, summary_html
+from summaries.tests.factories import build_submission
 
 
 def _pages(pdf: bytes) -> list[tuple]:
@@ -21,32 +21,52 @@ def _text(pdf: bytes) -> str:
     return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
 
 
+def _stock(html: str, fetcher: BundledAssetsOnlyFetcher) -> bytes:
+    return HTML(string=html, base_url=fetcher.root.as_uri() + "/", url_fetcher=fetcher).write_pdf()
+
+
 def test_a_prepared_render_draws_the_same_pages_as_stock_weasyprint():
-    html = summary_html(Submission(**ANSWERS))
-    stock = HTML(string=html, base_url=BASE_URL).write_pdf()
-    assert _pages(render_html(html)) == _pages(stock)
+    html = summary_html(build_submission())
+    assert _pages(render_summary_pdf(build_submission())) == _pages(_stock(html, BundledAssetsOnlyFetcher()))
 
 
 def test_each_job_gets_its_own_answers_from_the_shared_renderer():
-    first = _text(render_summary_pdf(Submission(**ANSWERS)))
-    second = _text(render_summary_pdf(Submission(**{**ANSWERS, "name": "Grace Hopper", "hobby": "Compilers"})))
+    first = _text(render_summary_pdf(build_submission()))
+    second = _text(render_summary_pdf(build_submission(name="Grace Hopper", hobby="Compilers")))
     assert "Ada Lovelace" in first and "Mathematics" in first
     assert "Grace Hopper" in second and "Compilers" in second
     assert "Ada Lovelace" not in second and "Mathematics" not in second
 
 
-def test_a_changed_stylesheet_is_used_not_the_cached_one():
-    red = render_html("<style>p { color: #ff0000 }</style><p>Hello</p>")
-    blue = render_html("<style>p { color: #0000ff }</style><p>Hello</p>")
+def test_a_changed_style_block_is_used_not_the_cached_one():
+    red = html_to_pdf("<style>p { color: #ff0000 }</style><p>Hello</p>")
+    blue = html_to_pdf("<style>p { color: #0000ff }</style><p>Hello</p>")
     assert b"1 0 0 rg" in _pages(red)[0][1]
     assert b"0 0 1 rg" in _pages(blue)[0][1]
     assert b"1 0 0 rg" not in _pages(blue)[0][1]
 
 
+def test_a_changed_stylesheet_file_is_read_again(tmp_path):
+    fetcher = BundledAssetsOnlyFetcher(tmp_path)
+    html = '<link rel="stylesheet" href="style.css"><p>Hello</p>'
+    (tmp_path / "style.css").write_text("p { color: #ff0000 }")
+    red = html_to_pdf(html, fetcher)
+    (tmp_path / "style.css").write_text("p { color: #0000ff }")
+    blue = html_to_pdf(html, fetcher)
+    assert b"1 0 0 rg" in _pages(red)[0][1]
+    assert b"0 0 1 rg" in _pages(blue)[0][1]
+
+
 def test_a_document_styled_other_ways_too_renders_as_stock_weasyprint():
     # An inline !important must still beat the stylesheet, as it does in the document's own cascade.
     html = '<style>p { color: #ff0000 !important }</style><p style="color: #00ff00 !important">Hi</p>'
-    assert _pages(render_html(html)) == _pages(HTML(string=html, base_url=BASE_URL).write_pdf())
+    assert _pages(html_to_pdf(html)) == _pages(_stock(html, BundledAssetsOnlyFetcher()))
+
+
+def test_fonts_are_subset_by_harfbuzz_not_the_slow_fonttools_fallback(caplog):
+    # WeasyPrint falls back to fontTools, with this warning, when libharfbuzz-subset0 is missing.
+    html_to_pdf("<p>Subset me, with HarfBuzz</p>")
+    assert "Using fontTools instead of HarfBuzz-Subset" not in caplog.text
 
 
 def _warm_up_in_child(results) -> None:
@@ -64,9 +84,3 @@ def test_warm_up_renders_once_per_process_and_again_in_a_forked_child():
     first, second = results.get(timeout=60)
     child.join(60)
     assert (first, second) == (True, False)
-
-
-def test_fonts_are_subset_by_harfbuzz_not_the_slow_fonttools_fallback(caplog):
-    # WeasyPrint falls back to fontTools, with this warning, when libharfbuzz-subset0 is missing.
-    render_html("<p>Subset me, with HarfBuzz</p>")
-    assert "Using fontTools instead of HarfBuzz-Subset" not in caplog.text
