@@ -22,6 +22,7 @@ django.setup()
 from weasyprint import HTML  # noqa: E402
 
 from summaries.models import Submission  # noqa: E402
+from summaries.services.pdf_fetcher import PDF_ASSETS_DIR  # noqa: E402
 from summaries.services.rendering import render_summary_pdf, summary_html  # noqa: E402
 from tests.integration.stack import VALID_ANSWERS  # noqa: E402
 
@@ -47,7 +48,8 @@ def compare(count: int) -> dict:
         html = summary_html(submission)
         pair = [
             (product, lambda s=submission: render_summary_pdf(s)),
-            (stock, lambda h=html: HTML(string=h).write_pdf()),
+            # The same document: its base URL lets the stock call load the template's stylesheet too.
+            (stock, lambda h=html: HTML(string=h, base_url=PDF_ASSETS_DIR.as_uri() + "/").write_pdf()),
         ]
         for times, render in pair if index % 2 else reversed(pair):
             times.append(_timed(render))
