@@ -9,7 +9,9 @@ emails captured to var/outbox/ where the development outbox page shows them.
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
+from kombu import Exchange, Queue
 
 from core.env import env_bool, env_float, env_int, env_list, env_str
 
@@ -146,7 +148,8 @@ CELERY_BROKER_CONNECTION_TIMEOUT = PUBLISH_TIMEOUT_SECONDS
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    # Redis: a hung server must not hold a submit for minutes.
+    # Redis: a hung server must not hold anyone for minutes. This is the worker's consuming
+    # connection; publishing connections get PUBLISH_TIMEOUT_SECONDS instead (core/celery.py).
     "socket_connect_timeout": PUBLISH_TIMEOUT_SECONDS,
     "socket_timeout": env_float("BROKER_SOCKET_TIMEOUT_SECONDS", 5.0),
     "visibility_timeout": env_int("BROKER_VISIBILITY_TIMEOUT_SECONDS", 3600),
@@ -156,6 +159,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "control_folder": str(DATA_DIR / "broker" / "control"),
     "polling_interval": env_float("BROKER_POLLING_INTERVAL_SECONDS", 0.2),
 }
+# A publish (a submit, a sweep, beat) makes one attempt, and each of its broker round trips
+# waits at most PUBLISH_TIMEOUT_SECONDS: kombu would otherwise sleep 2 s before a second
+# connection attempt, and wait BROKER_SOCKET_TIMEOUT_SECONDS on a pooled connection to a hung Redis.
+BROKER_PUBLISH_TRANSPORT_OPTIONS = {"socket_timeout": PUBLISH_TIMEOUT_SECONDS, "max_retries": 0}
 if CELERY_BROKER_URL.startswith("filesystem"):
     for folder in ("queue", "control"):
         (DATA_DIR / "broker" / folder).mkdir(parents=True, exist_ok=True)
@@ -171,6 +178,10 @@ CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("WORKER_MAX_TASKS_PER_CHILD", 1000)
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 SUMMARY_QUEUE = env_str("SUMMARY_QUEUE", "summaries")
 CELERY_TASK_DEFAULT_QUEUE = SUMMARY_QUEUE
+# Published through the default (nameless) exchange straight to the queue: a Redis emptied by
+# FLUSHALL or a restart forgets exchange bindings, and a message routed through a named
+# exchange would then be dropped without an error, every time the sweep tried again.
+CELERY_TASK_QUEUES = [Queue(SUMMARY_QUEUE, Exchange(""), routing_key=SUMMARY_QUEUE)]
 CELERY_TASK_ROUTES = {"summaries.*": {"queue": SUMMARY_QUEUE}}
 SWEEP_INTERVAL_SECONDS = env_float("SWEEP_INTERVAL_SECONDS", 10)
 CELERY_BEAT_SCHEDULE = {
@@ -185,6 +196,20 @@ CELERY_BEAT_SCHEDULE = {
 # --- The pipeline's guarantees (see docs/reliability.md).
 # A claimed row belongs to its worker this long; a longer time limit would let two workers overlap.
 SUBMISSION_LEASE_SECONDS = env_int("SUBMISSION_LEASE_SECONDS", 90)
+# The hard time limit kills a job before its lease can run out; the margin covers the clocks of
+# different machines and the pool's timer. A shorter lease could let a second worker send while
+# the first is still talking to the mail server: refuse to start rather than risk it.
+LEASE_MARGIN_SECONDS = 5
+if SUBMISSION_LEASE_SECONDS < CELERY_TASK_TIME_LIMIT + LEASE_MARGIN_SECONDS:
+    raise ImproperlyConfigured(
+        f"SUBMISSION_LEASE_SECONDS ({SUBMISSION_LEASE_SECONDS}) must be at least TASK_TIME_LIMIT_SECONDS "
+        f"({CELERY_TASK_TIME_LIMIT}) + {LEASE_MARGIN_SECONDS}, or two workers could send the same email."
+    )
+if CELERY_TASK_SOFT_TIME_LIMIT >= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        f"TASK_SOFT_TIME_LIMIT_SECONDS ({CELERY_TASK_SOFT_TIME_LIMIT}) must be below TASK_TIME_LIMIT_SECONDS "
+        f"({CELERY_TASK_TIME_LIMIT}), so a slow job can record its retry before it is killed."
+    )
 # A published message not picked up after this long is assumed lost and published again.
 SUBMISSION_REQUEUE_AFTER_SECONDS = env_int("SUBMISSION_REQUEUE_AFTER_SECONDS", 120)
 SUBMISSION_MAX_ATTEMPTS = env_int("SUBMISSION_MAX_ATTEMPTS", 8)

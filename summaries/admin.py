@@ -41,4 +41,4 @@ class SubmissionAdmin(admin.ModelAdmin):
     @admin.action(description="Retry the selected failed submissions")
     def retry_failed(self, request, queryset):
         reopened = reopen_failed(queryset)
-        self.message_user(request, f"{reopened} submission(s) will be retried shortly.", messages.SUCCESS)
+        self.message_user(request, f"{len(reopened)} submission(s) will be retried shortly.", messages.SUCCESS)

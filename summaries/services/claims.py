@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from summaries.models import Submission, SubmissionEvent, SubmissionStatus
+from summaries.services.publishing import publish_after_commit
 
 logger = logging.getLogger("summaries.state")
 
@@ -71,16 +72,21 @@ def finish(claim_: Claim, status: str, detail: str = "", **fields) -> bool:
     return bool(done)
 
 
-def reopen_failed(queryset) -> int:
-    """Give failed submissions a fresh set of attempts; the sweep then picks them up."""
-    reopened = 0
+def reopen_failed(queryset) -> list[int]:
+    """Give failed submissions a fresh set of attempts and publish them; returns their ids.
+
+    A publish that fails leaves the row to the sweep, as at intake.
+    """
+    reopened = []
     for submission in queryset.filter(status=SubmissionStatus.FAILED):
         # A failed send keeps its PDF: retry only what is missing.
         waiting = SubmissionStatus.RENDERED if submission.pdf else SubmissionStatus.RECEIVED
+        now = timezone.now()
         with transaction.atomic():
             if Submission.objects.filter(pk=submission.pk, status=SubmissionStatus.FAILED).update(
-                status=waiting, attempts=0, next_attempt_at=None, enqueued_at=None, updated_at=timezone.now()
+                status=waiting, attempts=0, next_attempt_at=None, enqueued_at=now, updated_at=now
             ):
                 record_event(submission.pk, waiting, "retry requested")
-                reopened += 1
+                publish_after_commit(submission.pk)
+                reopened.append(submission.pk)
     return reopened

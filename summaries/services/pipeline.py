@@ -7,19 +7,26 @@ render or an SMTP conversation: every state change is its own short transaction.
 
 import logging
 import random
+import time
+from contextlib import suppress
 from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db import connection as database
 from django.utils import timezone
 
 from summaries.models import SubmissionStatus
 from summaries.services.claims import Claim, claim, finish
-from summaries.services.emailing import DeliveryError, send_summary_email
+from summaries.services.emailing import DeliveryError, mail_server_connection, send_summary_email
 from summaries.services.rendering import render_summary_pdf
 
 logger = logging.getLogger("summaries.pipeline")
+
+RECORD_RETRY_FIRST_PAUSE_SECONDS = 0.2
+RECORD_RETRY_MAX_PAUSE_SECONDS = 2.0
 
 
 def process_submission(submission_id: int) -> None:
@@ -52,19 +59,43 @@ def _send(claim_: Claim) -> None:
     submission = claim_.submission
     with submission.pdf.open("rb") as stored:
         pdf = stored.read()
+    accepted = False
     try:
-        send_summary_email(submission, pdf)
+        with mail_server_connection() as connection:
+            send_summary_email(submission, pdf, connection)
+            accepted = True
+            # From the server accepting the mail to this commit is the only place a crash can
+            # cause a second copy (docs/reliability.md): nothing else happens in it, not even QUIT.
+            _record_sent(claim_)
     except SoftTimeLimitExceeded:
-        _retry_or_fail(claim_, SubmissionStatus.RENDERED, "The mail server took too long to answer.")
+        if accepted:
+            _record_sent(claim_)
+        else:
+            _retry_or_fail(claim_, SubmissionStatus.RENDERED, "The mail server took too long to answer.")
     except DeliveryError as exc:
         if exc.permanent:
             finish(claim_, SubmissionStatus.FAILED, exc.reason, last_error=exc.reason)
         else:
             _retry_or_fail(claim_, SubmissionStatus.RENDERED, exc.reason)
-    else:
-        # The window between the server accepting the mail and this commit is the only place a
-        # crash can cause a second copy (docs/reliability.md): nothing else happens in it.
-        finish(claim_, SubmissionStatus.SENT, sent_at=timezone.now(), last_error="")
+
+
+def _record_sent(claim_: Claim) -> None:
+    """Record the delivery, waiting out a database outage rather than giving up.
+
+    The server already has the email: if this write were abandoned, the lease would run out and
+    the email would be sent again. The job's time limit, shorter than the lease, bounds the wait.
+    """
+    pause = RECORD_RETRY_FIRST_PAUSE_SECONDS
+    while True:
+        try:
+            finish(claim_, SubmissionStatus.SENT, sent_at=timezone.now(), last_error="")
+            return
+        except (OperationalError, InterfaceError) as exc:
+            logger.warning("submission=%s sent, but recording it failed (%s); trying again", claim_.submission.pk, exc)
+            with suppress(DatabaseError):
+                database.close()
+            time.sleep(pause)
+            pause = min(pause * 2, RECORD_RETRY_MAX_PAUSE_SECONDS)
 
 
 def retry_delay(attempt: int) -> float:

@@ -46,6 +46,19 @@ class Process:
         if self.alive():
             os.killpg(self.popen.pid, sig)
 
+    def signal_main(self, sig: int) -> None:
+        """Signal the main process only, as a process manager does on a deploy."""
+        if self.alive():
+            os.kill(self.popen.pid, sig)
+
+    def kill(self) -> None:
+        """SIGKILL the whole process group (main process and its children) and reap it."""
+        self.signal(signal.SIGKILL)
+        self.popen.wait(10)
+
+    def wait_exit(self, timeout: float) -> int:
+        return self.popen.wait(timeout)
+
     def stop(self, timeout: float = 15) -> None:
         if not self.alive():
             return
@@ -226,7 +239,11 @@ class Stack:
         return session.post(self.base_url + "/", data=data, allow_redirects=False, timeout=30)
 
     def submit_ok(self, **answers) -> str:
-        response = self.submit(**answers)
+        return self.accepted_token(self.submit(**answers))
+
+    @staticmethod
+    def accepted_token(response: requests.Response) -> str:
+        """The status page token of a submit answered with the normal redirect."""
         assert response.status_code == 302, (response.status_code, response.text[:500])
         match = re.match(r"^/s/([^/]+)/$", response.headers["Location"])
         assert match, response.headers["Location"]
