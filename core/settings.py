@@ -11,7 +11,6 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
-from kombu import Exchange, Queue
 
 from core.env import env_bool, env_float, env_int, env_list, env_str
 
@@ -178,10 +177,6 @@ CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("WORKER_MAX_TASKS_PER_CHILD", 1000)
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 SUMMARY_QUEUE = env_str("SUMMARY_QUEUE", "summaries")
 CELERY_TASK_DEFAULT_QUEUE = SUMMARY_QUEUE
-# Published through the default (nameless) exchange straight to the queue: a Redis emptied by
-# FLUSHALL or a restart forgets exchange bindings, and a message routed through a named
-# exchange would then be dropped without an error, every time the sweep tried again.
-CELERY_TASK_QUEUES = [Queue(SUMMARY_QUEUE, Exchange(""), routing_key=SUMMARY_QUEUE)]
 CELERY_TASK_ROUTES = {"summaries.*": {"queue": SUMMARY_QUEUE}}
 SWEEP_INTERVAL_SECONDS = env_float("SWEEP_INTERVAL_SECONDS", 10)
 CELERY_BEAT_SCHEDULE = {

@@ -78,7 +78,7 @@ def reopen_failed(queryset) -> list[int]:
     A publish that fails leaves the row to the sweep, as at intake.
     """
     reopened = []
-    for submission in queryset.filter(status=SubmissionStatus.FAILED):
+    for submission in queryset.filter(status=SubmissionStatus.FAILED).order_by("pk"):
         # A failed send keeps its PDF: retry only what is missing.
         waiting = SubmissionStatus.RENDERED if submission.pdf else SubmissionStatus.RECEIVED
         now = timezone.now()

@@ -27,6 +27,9 @@ FAULT_TIMINGS = {
 }
 
 
+WARM_UP_SUBMISSIONS = 3
+
+
 @pytest.fixture(scope="module")
 def sink():
     smtp = SmtpSink().start()
@@ -46,7 +49,7 @@ def _sink_behaves(sink):
 
 @pytest.fixture(scope="module")
 def make_fault_stack(tmp_path_factory, sink, request):
-    """Build stacks with the fault timings; stopped at the end of the module, logs shown on failure."""
+    """Started, warmed-up stacks with the fault timings; stopped at the end of the module, logs shown on failure."""
     stacks: list[Stack] = []
     failures_before = request.session.testsfailed
 
@@ -54,6 +57,8 @@ def make_fault_stack(tmp_path_factory, sink, request):
         extra_env = {**FAULT_TIMINGS, **kwargs.pop("extra_env", {})}
         stack = Stack(root=tmp_path_factory.mktemp("stack"), smtp_port=sink.port, extra_env=extra_env, **kwargs)
         stacks.append(stack)
+        stack.start()
+        warm_up(stack)
         return stack
 
     yield build
@@ -63,8 +68,15 @@ def make_fault_stack(tmp_path_factory, sink, request):
             print(stack.logs())
 
 
+def warm_up(stack: Stack) -> None:
+    """Run a few submissions through, so no scenario pays for cold processes (imports, fonts, pools)."""
+    for token in [stack.submit_ok(email="warm-up@example.com") for _ in range(WARM_UP_SUBMISSIONS)]:
+        stack.wait_for_status(token, "sent", timeout=120)
+    stack.warm_processes = {name: process.popen.pid for name, process in stack.processes.items()}
+
+
 def ensure_running(stack: Stack, workers: int = 1) -> None:
-    """Restart whatever a previous scenario killed, so each scenario starts from a whole stack."""
+    """Restart whatever a previous scenario killed, so each scenario starts from a whole, warm stack."""
     if not stack.processes["web"].alive():
         stack.start_web()
     for index in range(workers):
@@ -73,6 +85,8 @@ def ensure_running(stack: Stack, workers: int = 1) -> None:
             stack.start_worker(name)
     if not stack.processes["beat"].alive():
         stack.start_beat()
+    if stack.warm_processes != {name: process.popen.pid for name, process in stack.processes.items()}:
+        warm_up(stack)
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -31,7 +31,7 @@ def database_proxy(database_url):
 
 @pytest.fixture(scope="module")
 def stack(make_fault_stack, database_url, database_proxy):
-    stack = make_fault_stack(database_url=database_proxy.url_for(database_url)).start()
+    stack = make_fault_stack(database_url=database_proxy.url_for(database_url))
     yield stack
     # Dropping the database needs every connection to it gone.
     stack.stop()

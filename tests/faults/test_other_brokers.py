@@ -40,7 +40,7 @@ def _lose_queued_messages(run: Scenario, sink, empty_the_queue) -> None:
 
 @pytest.fixture(scope="module")
 def filesystem_stack(make_fault_stack):
-    return make_fault_stack().start()
+    return make_fault_stack()
 
 
 @pytest.fixture
@@ -76,7 +76,7 @@ def rabbitmq_proxy():
 
 @pytest.fixture(scope="module")
 def rabbitmq_stack(make_fault_stack, rabbitmq_proxy):
-    stack = make_fault_stack(broker_url=rabbitmq_proxy.url_for(RABBITMQ_URL)).start()
+    stack = make_fault_stack(broker_url=rabbitmq_proxy.url_for(RABBITMQ_URL))
     yield stack
     stack.stop()
     with Connection(RABBITMQ_URL, connect_timeout=5) as connection:

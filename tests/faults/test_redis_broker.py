@@ -21,7 +21,7 @@ def redis_server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def stack(make_fault_stack, redis_server):
-    return make_fault_stack(broker_url=redis_server.url).start()
+    return make_fault_stack(broker_url=redis_server.url)
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """A real SMTP server (aiosmtpd) that records what it accepts and can be told to misbehave.
 
 Faults it can play: a 4xx/5xx reply to DATA, unknown recipients, refusing connections (stop,
-then start again on the same port), and holding its reply to DATA for a while or for good.
+then start again on the same port), holding its reply to DATA for a while or for good, and
+never answering QUIT.
 A message counts as accepted only once the 250 reply is sent: a client that disconnects while
 the reply is held leaves nothing behind, as with a real server that never said yes.
 """
@@ -29,6 +30,8 @@ class Behaviour:
     # Hold the reply to DATA of the next N messages for hold_seconds (None: until the client leaves).
     hold_next: int = 0
     hold_seconds: float | None = None
+    # Never answer QUIT: the goodbye after a delivery hangs until the client gives up.
+    hang_on_quit: bool = False
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,11 @@ class _Handler:
         with self.sink.lock:
             self.sink.accepted.append(Accepted(message, time.monotonic()))
         return "250 Message accepted for delivery"
+
+    async def handle_QUIT(self, server, session, envelope):
+        if self.sink.behaviour.hang_on_quit:
+            await self.sink._hold(None)
+        return "221 Bye"
 
 
 class SmtpSink:

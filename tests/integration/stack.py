@@ -82,6 +82,8 @@ class Stack:
     extra_env: dict = field(default_factory=dict)
     processes: dict = field(default_factory=dict)
     web_port: int = 0
+    # Process ids that have served requests since they started (see tests/faults/conftest.py).
+    warm_processes: dict = field(default_factory=dict)
 
     def __post_init__(self):
         self.root.mkdir(parents=True, exist_ok=True)
