@@ -1,5 +1,6 @@
 """Faults of the broker, the worker and the mail server, on Redis (a redis-server of our own)."""
 
+import os
 import signal
 
 import pytest
@@ -124,6 +125,39 @@ def test_a_worker_stopped_with_sigterm_finishes_the_job_in_hand(scenario, stack,
     assert run.status_of(held.token) == "sent"
     stack.start_worker("worker1")
     run.assert_all_delivered_once(run.settle())
+
+
+def test_a_sigterm_to_the_whole_worker_process_group_leaves_the_job_to_be_picked_up_again(scenario, stack, sink):
+    run = scenario("worker group SIGTERM mid-send")
+    sink.hold_next(1)
+    run.submit(4)
+    assert sink.holding.wait(60), "the first email never reached the mail server"
+    abandoned_before = sink.abandoned
+    worker = stack.processes["worker1"]
+    # Some process managers signal every process of the service, the pool's children included.
+    worker.signal(signal.SIGTERM)
+    worker.wait_exit(60)
+    assert sink.abandoned == abandoned_before + 1
+    stack.start_worker("worker1")
+    run.assert_all_delivered_once(run.settle())
+
+
+def test_a_render_that_hangs_is_stopped_by_the_hard_time_limit_and_done_again(scenario, stack):
+    run = scenario("render hangs (hard time limit)")
+    run.submit(4)
+    rendering = wait_until(
+        lambda: next((s.token for s in run.submissions if run.status_of(s.token) == "rendering"), None),
+        60,
+        "a submission being rendered",
+        interval=0.05,
+    )
+    worker = stack.processes["worker1"]
+    [child] = worker.children()
+    # A render that never ends: the pool process is frozen, so only the hard limit can end it.
+    os.kill(child, signal.SIGSTOP)
+    assert run.status_of(rendering) == "rendering"
+    run.assert_all_delivered_once(run.settle())
+    assert "Hard time limit (8" in worker.log_text()
 
 
 # --- the mail server ----------------------------------------------------------------------

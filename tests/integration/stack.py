@@ -56,6 +56,18 @@ class Process:
         self.signal(signal.SIGKILL)
         self.popen.wait(10)
 
+    def children(self) -> list[int]:
+        """Process ids whose parent is the main process (a celery worker's pool processes)."""
+        found = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == self.popen.pid:
+                found.append(int(stat.parent.name))
+        return found
+
     def wait_exit(self, timeout: float) -> int:
         return self.popen.wait(timeout)
 
