@@ -163,6 +163,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # connection attempt, and wait BROKER_SOCKET_TIMEOUT_SECONDS on a pooled connection to a hung Redis.
 BROKER_PUBLISH_TRANSPORT_OPTIONS = {"socket_timeout": PUBLISH_TIMEOUT_SECONDS, "max_retries": 0}
 if CELERY_BROKER_URL.startswith("filesystem"):
+    # kombu's own filesystem transport can hand a worker half-written messages; see the module.
+    CELERY_BROKER_TRANSPORT = "core.filesystem_broker:Transport"
     for folder in ("queue", "control"):
         (DATA_DIR / "broker" / folder).mkdir(parents=True, exist_ok=True)
 CELERY_TASK_SERIALIZER = "json"

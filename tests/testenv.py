@@ -10,6 +10,7 @@ os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("HTTPS", "0")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="summaries-test-"))
+os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="summaries-static-"))
 
 
 import pytest  # noqa: E402 - the environment above must be set before anything imports Django

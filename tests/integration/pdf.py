@@ -15,4 +15,5 @@ def attached_pdf(message) -> bytes:
 
 def pdf_text(pdf: bytes) -> str:
     reader = PdfReader(io.BytesIO(pdf))
-    return " ".join(page.extract_text() for page in reader.pages)
+    # Line breaks fall wherever the layout wrapped: compare words, not lines.
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
