@@ -80,8 +80,8 @@ def _drop(connection: BaseEmailBackend) -> None:
         connection.connection = None
 
 
-def send_summary_email(submission: Submission, pdf: bytes, connection: BaseEmailBackend) -> None:
-    """Send once over `connection`; raise DeliveryError saying whether another try could succeed."""
+def send_summary_email(submission: Submission, pdf: bytes, connection: BaseEmailBackend | None = None) -> None:
+    """Send once (over `connection`, or a connection of its own); raise DeliveryError if it failed."""
     with _delivery_errors():
         build_summary_email(submission, pdf, connection).send(fail_silently=False)
 
