@@ -5,6 +5,8 @@ scenarios on it one after another, each with its own addresses. Timings are shor
 the product's own settings, so leases run out and sweeps run within seconds.
 """
 
+import signal
+
 import pytest
 
 from tests.faults.scoreboard import RESULTS, table
@@ -77,6 +79,9 @@ def warm_up(stack: Stack) -> None:
 
 def ensure_running(stack: Stack, workers: int = 1) -> None:
     """Restart whatever a previous scenario killed, so each scenario starts from a whole, warm stack."""
+    for process in stack.processes.values():
+        # A scenario that failed half-way may have left a process frozen.
+        process.signal(signal.SIGCONT)
     if not stack.processes["web"].alive():
         stack.start_web()
     for index in range(workers):

@@ -9,10 +9,11 @@ import statistics
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from tests.integration.smtp_sink import SmtpSink
-from tests.integration.stack import Stack
+from tests.integration.stack import Stack, wait_until
 
 FINAL = ("sent", "failed")
 
@@ -67,6 +68,31 @@ class Scenario:
             self.submissions.append(Submitted(token, address, started))
             tokens.append(token)
         return tokens
+
+    def submit_with_the_first_email_held(self, count: int, seconds: float | None = None) -> None:
+        """Submit `count` forms; returns once the mail server holds its reply to the first email."""
+        self.sink.hold_next(1, seconds)
+        self.submit(count)
+        assert self.sink.holding.wait(60), "the first email never reached the mail server"
+
+    def freeze_while_one_is(self, status: str, freeze: Callable[[], None], thaw: Callable[[], None]) -> str:
+        """Freeze (SIGSTOP) a process while a submission is in `status`; returns that submission's token.
+
+        A row can move on between looking and freezing: then the process is thawed and the
+        next submission tried, until one is caught in `status` with the process frozen.
+        """
+        for _ in range(len(self.submissions)):
+            token = wait_until(
+                lambda: next((s.token for s in self.submissions if self.status_of(s.token) == status), None),
+                60,
+                f"a submission in {status}",
+                interval=0.05,
+            )
+            freeze()
+            if self.status_of(token) == status:
+                return token
+            thaw()
+        raise AssertionError(f"{self.name}: no submission could be caught in {status}")
 
     def statuses(self) -> dict[str, dict]:
         return {s.token: self.stack.status(s.token) for s in self.submissions}

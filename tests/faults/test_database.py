@@ -45,9 +45,7 @@ def submission_rows(database_url: str) -> int:
 def test_database_unavailable_at_submit_and_while_a_send_is_recorded(stack, sink, database_url, database_proxy):
     ensure_running(stack)
     run = Scenario("database down at submit (503) and mid-send", "filesystem", stack, sink)
-    sink.hold_next(1)
-    run.submit(2)
-    assert sink.holding.wait(60), "the first email never reached the mail server"
+    run.submit_with_the_first_email_held(2)
     rows_before = submission_rows(database_url)
 
     database_proxy.cut()

@@ -7,32 +7,13 @@ freezes, and only this stack's own queue is ever purged (and deleted at the end)
 import pytest
 from kombu import Connection
 
+from tests.faults import plays
 from tests.faults.conftest import ensure_running
 from tests.faults.scoreboard import Scenario
 from tests.faults.tcp_proxy import TcpProxy
 from tests.integration.services import RABBITMQ_URL, require_rabbitmq
 
 pytestmark = pytest.mark.faults
-
-
-def _kill_worker_mid_send(run: Scenario, sink) -> None:
-    sink.hold_next(1)
-    run.submit(4)
-    assert sink.holding.wait(60), "the first email never reached the mail server"
-    abandoned_before = sink.abandoned
-    run.stack.processes["worker1"].kill()
-    run.stack.start_worker("worker1")
-    run.assert_all_delivered_once(run.settle())
-    assert sink.abandoned == abandoned_before + 1
-
-
-def _lose_queued_messages(run: Scenario, sink, empty_the_queue) -> None:
-    sink.hold_next(1)
-    run.submit(4)
-    assert sink.holding.wait(60), "the first email never reached the mail server"
-    empty_the_queue()
-    sink.release()
-    run.assert_all_delivered_once(run.settle())
 
 
 # --- the embedded filesystem broker ---------------------------------------------------------
@@ -49,18 +30,18 @@ def on_filesystem(filesystem_stack, sink):
     return lambda name: Scenario(name, "filesystem", filesystem_stack, sink)
 
 
-def test_filesystem_broker_messages_deleted_with_jobs_queued(on_filesystem, sink):
+def test_filesystem_broker_messages_deleted_with_jobs_queued(on_filesystem):
     run = on_filesystem("broker emptied with jobs queued")
 
     def delete_message_files():
         for message in (run.stack.data_dir / "broker" / "queue").iterdir():
             message.unlink(missing_ok=True)
 
-    _lose_queued_messages(run, sink, delete_message_files)
+    plays.queued_messages_lost(run, delete_message_files)
 
 
-def test_filesystem_broker_worker_killed_mid_send(on_filesystem, sink):
-    _kill_worker_mid_send(on_filesystem("worker SIGKILL mid-send"), sink)
+def test_filesystem_broker_worker_killed_mid_send(on_filesystem):
+    plays.worker_killed_mid_send(on_filesystem("worker SIGKILL mid-send"))
 
 
 # --- RabbitMQ -----------------------------------------------------------------------------
@@ -93,31 +74,22 @@ def on_rabbitmq(rabbitmq_stack, rabbitmq_proxy, sink):
 
 
 def test_rabbitmq_refusing_connections_at_submit(on_rabbitmq, rabbitmq_proxy):
-    run = on_rabbitmq("broker refusing at submit")
-    rabbitmq_proxy.cut()
-    run.submit(4)
-    rabbitmq_proxy.restore()
-    run.assert_all_delivered_once(run.settle())
+    plays.broker_down_at_submit(on_rabbitmq("broker refusing at submit"), rabbitmq_proxy.cut, rabbitmq_proxy.restore)
 
 
 def test_rabbitmq_hung_at_submit(on_rabbitmq, rabbitmq_proxy):
-    run = on_rabbitmq("broker hung at submit")
-    run.submit(2)
-    rabbitmq_proxy.freeze()
-    run.submit(4)
-    rabbitmq_proxy.thaw()
-    run.assert_all_delivered_once(run.settle())
+    plays.broker_down_at_submit(on_rabbitmq("broker hung at submit"), rabbitmq_proxy.freeze, rabbitmq_proxy.thaw)
 
 
-def test_rabbitmq_queue_purged_with_jobs_queued(on_rabbitmq, sink):
+def test_rabbitmq_queue_purged_with_jobs_queued(on_rabbitmq):
     run = on_rabbitmq("broker emptied with jobs queued")
 
     def purge_our_queue():
         with Connection(RABBITMQ_URL, connect_timeout=5) as connection:
             connection.default_channel.queue_purge(run.stack.queue)
 
-    _lose_queued_messages(run, sink, purge_our_queue)
+    plays.queued_messages_lost(run, purge_our_queue)
 
 
-def test_rabbitmq_worker_killed_mid_send(on_rabbitmq, sink):
-    _kill_worker_mid_send(on_rabbitmq("worker SIGKILL mid-send"), sink)
+def test_rabbitmq_worker_killed_mid_send(on_rabbitmq):
+    plays.worker_killed_mid_send(on_rabbitmq("worker SIGKILL mid-send"))

@@ -5,6 +5,7 @@ import signal
 
 import pytest
 
+from tests.faults import plays
 from tests.faults.conftest import ensure_running
 from tests.faults.scoreboard import Scenario
 from tests.integration.services import RedisServer
@@ -38,42 +39,19 @@ def scenario(stack, sink, redis_server):
 
 
 def test_submits_while_redis_refuses_connections_are_delivered_once_it_is_back(scenario, redis_server):
-    run = scenario("broker refusing at submit")
-    redis_server.kill()
-    run.submit(4)
-    redis_server.start()
-    run.assert_all_delivered_once(run.settle())
+    plays.broker_down_at_submit(scenario("broker refusing at submit"), redis_server.kill, redis_server.start)
 
 
 def test_submits_while_redis_hangs_are_delivered_once_it_answers_again(scenario, redis_server):
-    run = scenario("broker hung at submit")
-    # Both web processes publish once first, so the hang meets their already-open pooled connections.
-    run.submit(2)
-    redis_server.hang()
-    run.submit(4)
-    redis_server.resume()
-    run.assert_all_delivered_once(run.settle())
+    plays.broker_down_at_submit(scenario("broker hung at submit"), redis_server.hang, redis_server.resume)
 
 
-def test_jobs_queued_when_redis_is_flushed_are_delivered(scenario, redis_server, sink):
-    run = scenario("Redis FLUSHALL with jobs queued")
-    sink.hold_next(1)
-    run.submit(4)
-    assert sink.holding.wait(60), "the first email never reached the mail server"
-    redis_server.flushall()
-    sink.release()
-    run.assert_all_delivered_once(run.settle())
+def test_jobs_queued_when_redis_is_flushed_are_delivered(scenario, redis_server):
+    plays.queued_messages_lost(scenario("Redis FLUSHALL with jobs queued"), redis_server.flushall)
 
 
-def test_jobs_queued_when_redis_restarts_without_persistence_are_delivered(scenario, redis_server, sink):
-    run = scenario("Redis restarted empty with jobs queued")
-    sink.hold_next(1)
-    run.submit(4)
-    assert sink.holding.wait(60), "the first email never reached the mail server"
-    redis_server.kill()
-    redis_server.start()
-    sink.release()
-    run.assert_all_delivered_once(run.settle())
+def test_jobs_queued_when_redis_restarts_without_persistence_are_delivered(scenario, redis_server):
+    plays.queued_messages_lost(scenario("Redis restarted empty with jobs queued"), redis_server.restart)
 
 
 # --- the worker ---------------------------------------------------------------------------
@@ -81,17 +59,10 @@ def test_jobs_queued_when_redis_restarts_without_persistence_are_delivered(scena
 
 def test_jobs_are_delivered_after_the_worker_is_killed_mid_render(scenario, stack):
     run = scenario("worker SIGKILL mid-render")
-    run.submit(4)
-    rendering = wait_until(
-        lambda: next((s.token for s in run.submissions if run.status_of(s.token) == "rendering"), None),
-        60,
-        "a submission being rendered",
-        interval=0.05,
-    )
+    run.submit(6)
     worker = stack.processes["worker1"]
     # Frozen first, so the render cannot finish between looking and killing.
-    worker.signal(signal.SIGSTOP)
-    assert run.status_of(rendering) == "rendering"
+    run.freeze_while_one_is("rendering", lambda: worker.signal(signal.SIGSTOP), lambda: worker.signal(signal.SIGCONT))
     worker.kill()
     stack.start_worker("worker1")
     run.assert_all_delivered_once(run.settle())
@@ -99,9 +70,7 @@ def test_jobs_are_delivered_after_the_worker_is_killed_mid_render(scenario, stac
 
 def test_jobs_are_delivered_after_every_process_is_killed_mid_send(scenario, stack, sink):
     run = scenario("all processes SIGKILL mid-send")
-    sink.hold_next(1)
-    run.submit(4)
-    assert sink.holding.wait(60), "the first email never reached the mail server"
+    run.submit_with_the_first_email_held(4)
     abandoned_before = sink.abandoned
     # The whole machine going down: web, worker and beat at once.
     for process in stack.processes.values():
@@ -115,9 +84,7 @@ def test_jobs_are_delivered_after_every_process_is_killed_mid_send(scenario, sta
 
 def test_a_worker_stopped_with_sigterm_finishes_the_job_in_hand(scenario, stack, sink):
     run = scenario("worker SIGTERM mid-send")
-    sink.hold_next(1, seconds=1.5)
-    run.submit(4)
-    assert sink.holding.wait(60), "the first email never reached the mail server"
+    run.submit_with_the_first_email_held(4, seconds=1.5)
     held = next(s for s in run.submissions if run.status_of(s.token) == "sending")
     worker = stack.processes["worker1"]
     worker.signal_main(signal.SIGTERM)
@@ -129,9 +96,7 @@ def test_a_worker_stopped_with_sigterm_finishes_the_job_in_hand(scenario, stack,
 
 def test_a_sigterm_to_the_whole_worker_process_group_leaves_the_job_to_be_picked_up_again(scenario, stack, sink):
     run = scenario("worker group SIGTERM mid-send")
-    sink.hold_next(1)
-    run.submit(4)
-    assert sink.holding.wait(60), "the first email never reached the mail server"
+    run.submit_with_the_first_email_held(4)
     abandoned_before = sink.abandoned
     worker = stack.processes["worker1"]
     # Some process managers signal every process of the service, the pool's children included.
@@ -144,18 +109,11 @@ def test_a_sigterm_to_the_whole_worker_process_group_leaves_the_job_to_be_picked
 
 def test_a_render_that_hangs_is_stopped_by_the_hard_time_limit_and_done_again(scenario, stack):
     run = scenario("render hangs (hard time limit)")
-    run.submit(4)
-    rendering = wait_until(
-        lambda: next((s.token for s in run.submissions if run.status_of(s.token) == "rendering"), None),
-        60,
-        "a submission being rendered",
-        interval=0.05,
-    )
+    run.submit(6)
     worker = stack.processes["worker1"]
     [child] = worker.children()
     # A render that never ends: the pool process is frozen, so only the hard limit can end it.
-    os.kill(child, signal.SIGSTOP)
-    assert run.status_of(rendering) == "rendering"
+    run.freeze_while_one_is("rendering", lambda: os.kill(child, signal.SIGSTOP), lambda: os.kill(child, signal.SIGCONT))
     run.assert_all_delivered_once(run.settle())
     assert "Hard time limit (8" in worker.log_text()
 

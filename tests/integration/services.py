@@ -128,6 +128,11 @@ class RedisServer:
             self.process.wait(10)
         self.process = None
 
+    def restart(self) -> None:
+        """Killed and started again, empty."""
+        self.kill()
+        self.start()
+
     def hang(self) -> None:
         """Stopped, not gone: connections are accepted and nothing ever answers."""
         os.kill(self.process.pid, signal.SIGSTOP)
