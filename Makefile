@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: install install-test run test faults bench lint clean
+.PHONY: install install-test run test audit faults bench lint clean
 
 install: $(VENV)/.runtime-installed
 
@@ -34,8 +34,13 @@ run: install
 	@echo ""
 	PATH="$(CURDIR)/$(BIN):$$PATH" WEB_PORT=$(PORT) $(BIN)/honcho -f Procfile.dev start
 
+# The audit fails the run only for a real advisory; an unreachable advisory database is reported, not fatal.
 test: install-test
 	$(BIN)/python -m pytest
+	$(BIN)/python scripts/audit_dependencies.py
+
+audit: install-test
+	$(BIN)/python scripts/audit_dependencies.py
 
 faults: install-test
 	$(BIN)/python -m pytest -m faults -p no:randomly -s tests/faults

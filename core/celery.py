@@ -4,6 +4,8 @@ import os
 
 from celery import Celery
 
+from summaries.worker_heartbeat import Heartbeat
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "core.settings")
 
 
@@ -23,4 +25,5 @@ class SummariesCelery(Celery):
 
 app = SummariesCelery("core")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+app.steps["worker"].add(Heartbeat)
 app.autodiscover_tasks()

@@ -58,3 +58,20 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value == "":
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+_RATE_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def env_rate(name: str, default: str) -> tuple[int, int] | None:
+    """A rate such as "5/h" or "100/10m" as (count, seconds); "0" turns the limit off (None)."""
+    value = os.environ.get(name, "").strip().lower() or default
+    if value in {"0", "off"}:
+        return None
+    count, _, period = value.partition("/")
+    multiplier, unit = period[:-1] or "1", period[-1:]
+    if not (count.isdigit() and int(count) > 0 and multiplier.isdigit() and int(multiplier) > 0):
+        unit = ""
+    if unit not in _RATE_PERIODS:
+        raise ImproperlyConfigured(f"{name} must look like 5/h, 20/10m or 100/d (or 0 for no limit), not {value!r}.")
+    return int(count), int(multiplier) * _RATE_PERIODS[unit]

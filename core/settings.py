@@ -11,8 +11,10 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
+from kombu import Exchange, Queue
 
-from core.env import env_bool, env_float, env_int, env_list, env_str
+from core.caches import caches_from_url
+from core.env import REQUIRED, env_bool, env_float, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Real environment variables win over .env, so a deployment can never be overridden by a stray file.
@@ -28,6 +30,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 # Everything the embedded defaults write (SQLite file, broker files, captured emails) lives here.
 DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / "var")))
+# Beat keeps its schedule here even when nothing else is local (PostgreSQL, Redis, SMTP).
+DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -42,7 +46,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "summaries.security.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "summaries.security.body_limit.RequestBodyLimitMiddleware",
     "summaries.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -98,7 +104,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STORAGES = {
     # Rendered PDFs live in the database, so every web process can serve a PDF whichever
-    # machine rendered it, with no shared disk or object store to set up.
+    # machine rendered it, with no shared disk or object store to set up. docs/deploy.md says
+    # how to switch to object storage instead.
     "default": {"BACKEND": "summaries.storage.DatabaseStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -117,9 +124,39 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 if env_bool("TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Load balancers probe /healthz over plain HTTP on the private side; a redirect is not an answer.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+# Only this site's own files: no inline script or style, no plugins, no framing, no foreign forms.
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'none'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+# --- Bad input and abuse (docs/security.md).
+# The form's largest honest body is about 40 KiB (every field full of 4-byte characters, encoded).
+MAX_REQUEST_BODY_BYTES = env_int("MAX_REQUEST_BODY_BYTES", 64 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 100
+# Accepted submissions per client address and per recipient address; "0" turns one off.
+RATE_LIMIT_PER_IP = env_rate("RATE_LIMIT_PER_IP", "20/h")
+RATE_LIMIT_PER_RECIPIENT = env_rate("RATE_LIMIT_PER_RECIPIENT", "3/h")
+# The header a trusted proxy puts the client address in (e.g. X-Forwarded-For); empty: REMOTE_ADDR.
+CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER", "")
+CACHES = caches_from_url(env_str("CACHE_URL", ""), DATA_DIR)
+# Double opt-in: email a confirmation link first, and make and send the summary only once it is followed.
+CONFIRM_EMAIL = env_bool("CONFIRM_EMAIL", False)
+# The site's public address, for links in emails (needed when CONFIRM_EMAIL is on).
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", REQUIRED if CONFIRM_EMAIL and not DEBUG else "http://127.0.0.1:8000")
 
 # --- Email. With no EMAIL_HOST, mail is captured to files the development outbox page shows.
 EMAIL_HOST = env_str("EMAIL_HOST", "")
@@ -137,8 +174,10 @@ EMAIL_BACKEND = env_str(
 OUTBOX_DIR = Path(env_str("OUTBOX_DIR", str(DATA_DIR / "outbox")))
 
 # --- Celery. The embedded default keeps messages as files under var/broker: it needs no
-# server and several local processes can share it. CELERY_BROKER_URL switches to Redis or RabbitMQ.
+# server and several local processes can share it. CELERY_BROKER_URL switches to Redis or
+# RabbitMQ (docs/deploy.md compares them).
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
+BROKER_KIND = CELERY_BROKER_URL.partition("://")[0].partition("+")[0]
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", "") or None
 CELERY_TASK_IGNORE_RESULT = True
 # How long a submit may wait for the broker before leaving the job to the sweep.
@@ -146,40 +185,73 @@ PUBLISH_TIMEOUT_SECONDS = env_float("PUBLISH_TIMEOUT_SECONDS", 0.5)
 CELERY_BROKER_CONNECTION_TIMEOUT = PUBLISH_TIMEOUT_SECONDS
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
-CELERY_BROKER_TRANSPORT_OPTIONS = {
-    # Redis: a hung server must not hold anyone for minutes. This is the worker's consuming
-    # connection; publishing connections get PUBLISH_TIMEOUT_SECONDS instead (core/celery.py).
-    "socket_connect_timeout": PUBLISH_TIMEOUT_SECONDS,
-    "socket_timeout": env_float("BROKER_SOCKET_TIMEOUT_SECONDS", 5.0),
-    "visibility_timeout": env_int("BROKER_VISIBILITY_TIMEOUT_SECONDS", 3600),
-    # The embedded filesystem broker.
-    "data_folder_in": str(DATA_DIR / "broker" / "queue"),
-    "data_folder_out": str(DATA_DIR / "broker" / "queue"),
-    "control_folder": str(DATA_DIR / "broker" / "control"),
-    "polling_interval": env_float("BROKER_POLLING_INTERVAL_SECONDS", 0.2),
-}
-# A publish (a submit, a sweep, beat) makes one attempt, and each of its broker round trips
-# waits at most PUBLISH_TIMEOUT_SECONDS: kombu would otherwise sleep 2 s before a second
-# connection attempt, and wait BROKER_SOCKET_TIMEOUT_SECONDS on a pooled connection to a hung Redis.
-BROKER_PUBLISH_TRANSPORT_OPTIONS = {"socket_timeout": PUBLISH_TIMEOUT_SECONDS, "max_retries": 0}
-if CELERY_BROKER_URL.startswith("filesystem"):
-    # kombu's own filesystem transport can hand a worker half-written messages; see the module.
-    CELERY_BROKER_TRANSPORT = "core.filesystem_broker:Transport"
-    for folder in ("queue", "control"):
-        (DATA_DIR / "broker" / folder).mkdir(parents=True, exist_ok=True)
+if BROKER_KIND in ("redis", "rediss"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # One connection attempt per publish: kombu's default waits 2 s before giving up on a
+        # refused connection; the sweep is the retry.
+        "max_retries": 0,
+        # A hung server must not hold anyone for minutes. This is the worker's consuming
+        # connection; publishing connections wait PUBLISH_TIMEOUT_SECONDS instead (below).
+        "socket_connect_timeout": PUBLISH_TIMEOUT_SECONDS,
+        "socket_timeout": env_float("BROKER_SOCKET_TIMEOUT_SECONDS", 5.0),
+        # Redis has no acknowledgements of its own: a message a worker took but did not
+        # acknowledge is handed out again only after this long. Keep it far above
+        # TASK_TIME_LIMIT_SECONDS, or a running job is given to a second worker meanwhile.
+        "visibility_timeout": env_int("BROKER_VISIBILITY_TIMEOUT_SECONDS", 3600),
+    }
+elif BROKER_KIND in ("amqp", "amqps", "pyamqp"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # Publisher confirms: a publish returns once RabbitMQ has taken the message, and fails
+        # (leaving the row to the sweep) when it cannot, e.g. under a memory or disk alarm.
+        "confirm_publish": True,
+        # One connection attempt per publish, as for Redis.
+        "max_retries": 0,
+    }
+else:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(DATA_DIR / "broker" / "queue"),
+        "data_folder_out": str(DATA_DIR / "broker" / "queue"),
+        "control_folder": str(DATA_DIR / "broker" / "control"),
+        "polling_interval": env_float("BROKER_POLLING_INTERVAL_SECONDS", 0.2),
+    }
+    if BROKER_KIND == "filesystem":
+        # kombu's own filesystem transport can hand a worker half-written messages; see the module.
+        CELERY_BROKER_TRANSPORT = "core.filesystem_broker:Transport"
+        for folder in ("queue", "control"):
+            (DATA_DIR / "broker" / folder).mkdir(parents=True, exist_ok=True)
+# Each broker round trip of a publish (a submit, a sweep, beat) waits at most this long: on
+# Redis, BROKER_SOCKET_TIMEOUT_SECONDS would otherwise apply to a publish on an already-open
+# pooled connection to a hung server (core/celery.py gives these to publishing connections only).
+BROKER_PUBLISH_TRANSPORT_OPTIONS = {"socket_timeout": PUBLISH_TIMEOUT_SECONDS}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-# A job is acknowledged only once done, and handed back if its worker process dies.
+# A job is acknowledged only once done, and handed back if its worker process dies. With
+# RabbitMQ the hand-back is immediate when the connection drops; with Redis it waits for the
+# visibility timeout, and the sweep usually gets there first (SUBMISSION_REQUEUE_AFTER_SECONDS).
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Each worker process holds one message at a time (the one it runs): nothing waits in one
+# busy worker's buffer while another worker is idle, on either broker.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Worker processes per `celery worker` (0: one per CPU; rendering is CPU-bound).
+CELERY_WORKER_CONCURRENCY = env_int("WORKER_CONCURRENCY", 0) or None
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("TASK_SOFT_TIME_LIMIT_SECONDS", 45)
 CELERY_TASK_TIME_LIMIT = env_int("TASK_TIME_LIMIT_SECONDS", 60)
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("WORKER_MAX_TASKS_PER_CHILD", 1000)
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Two queues, both consumed by a plain `celery worker`: the PDF jobs, and the sweep on its
+# own so that a backlog of PDF jobs never delays it (docs/deploy.md, "Queues").
 SUMMARY_QUEUE = env_str("SUMMARY_QUEUE", "summaries")
+SWEEP_QUEUE = env_str("SWEEP_QUEUE", f"{SUMMARY_QUEUE}-sweep")
+# Each queue its own exchange and key, so that RabbitMQ routes a message to exactly one of them.
+CELERY_TASK_QUEUES = [Queue(name, Exchange(name), routing_key=name) for name in (SUMMARY_QUEUE, SWEEP_QUEUE)]
 CELERY_TASK_DEFAULT_QUEUE = SUMMARY_QUEUE
-CELERY_TASK_ROUTES = {"summaries.*": {"queue": SUMMARY_QUEUE}}
+CELERY_TASK_ROUTES = {
+    "summaries.tasks.sweep_stalled_submissions": {"queue": SWEEP_QUEUE},
+    # Housekeeping too: a PDF backlog must not hold up deleting expired data.
+    "summaries.tasks.delete_expired_submissions": {"queue": SWEEP_QUEUE},
+    "summaries.*": {"queue": SUMMARY_QUEUE},
+}
 SWEEP_INTERVAL_SECONDS = env_float("SWEEP_INTERVAL_SECONDS", 10)
 CELERY_BEAT_SCHEDULE = {
     "sweep-stalled-submissions": {
@@ -188,7 +260,16 @@ CELERY_BEAT_SCHEDULE = {
         # A sweep that waited longer than its interval is superseded by the next one.
         "options": {"expires": SWEEP_INTERVAL_SECONDS},
     },
+    "delete-expired-submissions": {
+        "task": "summaries.tasks.delete_expired_submissions",
+        "schedule": 3600,
+        "options": {"expires": 3600},
+    },
 }
+# Beat's record of when each periodic task last ran; local to the machine that runs beat.
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+# Answers and PDFs are deleted this many days after submission (0 keeps them forever).
+RETENTION_DAYS = env_int("RETENTION_DAYS", 30)
 
 # --- The pipeline's guarantees (see docs/reliability.md).
 # A claimed row belongs to its worker this long; a longer time limit would let two workers overlap.
@@ -212,6 +293,11 @@ SUBMISSION_REQUEUE_AFTER_SECONDS = env_int("SUBMISSION_REQUEUE_AFTER_SECONDS", 1
 SUBMISSION_MAX_ATTEMPTS = env_int("SUBMISSION_MAX_ATTEMPTS", 8)
 RETRY_BASE_SECONDS = env_float("RETRY_BASE_SECONDS", 30)
 RETRY_MAX_SECONDS = env_float("RETRY_MAX_SECONDS", 3600)
+
+# --- Operations: worker heartbeats (services/heartbeats.py), read by /healthz and the admin overview.
+WORKER_HEARTBEAT_INTERVAL_SECONDS = env_float("WORKER_HEARTBEAT_INTERVAL_SECONDS", 10)
+# A worker whose last heartbeat is older than this counts as dead.
+WORKER_HEARTBEAT_MAX_AGE_SECONDS = env_float("WORKER_HEARTBEAT_MAX_AGE_SECONDS", 30)
 
 LOGGING = {
     "version": 1,

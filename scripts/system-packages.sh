@@ -9,6 +9,9 @@ runtime=(
   python3-venv
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
   fontconfig fonts-dejavu-core
+  # The summary PDF's fonts (summaries/static/summaries/pdf/summary.css): Latin, Greek, Cyrillic,
+  # Arabic, Hebrew and symbols; Chinese, Japanese and Korean; colour emoji (CBDT, which WeasyPrint draws).
+  fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji
 )
 test=(chromium poppler-utils)
 

@@ -20,6 +20,10 @@ class Color(models.TextChoices):
 
 
 class SubmissionStatus(models.TextChoices):
+    # Double opt-in only (CONFIRM_EMAIL): the confirmation email waits, is sent, then the click.
+    CONFIRM_QUEUED = "confirm_queued", "Confirmation email queued"
+    CONFIRM_SENDING = "confirm_sending", "Sending confirmation email"
+    UNCONFIRMED = "unconfirmed", "Waiting for the address to be confirmed"
     RECEIVED = "received", "Received"
     RENDERING = "rendering", "Rendering"
     RENDERED = "rendered", "Rendered"
@@ -29,9 +33,11 @@ class SubmissionStatus(models.TextChoices):
 
 
 # Statuses in which a worker holds a lease; past lease_until another worker may take over.
-LEASED_STATUSES = (SubmissionStatus.RENDERING, SubmissionStatus.SENDING)
+LEASED_STATUSES = (SubmissionStatus.CONFIRM_SENDING, SubmissionStatus.RENDERING, SubmissionStatus.SENDING)
 # Statuses that wait for a worker to pick the row up (at next_attempt_at, if set).
-WAITING_STATUSES = (SubmissionStatus.RECEIVED, SubmissionStatus.RENDERED)
+WAITING_STATUSES = (SubmissionStatus.CONFIRM_QUEUED, SubmissionStatus.RECEIVED, SubmissionStatus.RENDERED)
+# Statuses in which a confirmation link may be followed.
+CONFIRMABLE_STATUSES = (SubmissionStatus.CONFIRM_QUEUED, SubmissionStatus.CONFIRM_SENDING, SubmissionStatus.UNCONFIRMED)
 
 
 class Submission(models.Model):
@@ -46,6 +52,9 @@ class Submission(models.Model):
 
     # The status page's address: unguessable, unlike the id.
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    # Double opt-in: the link emailed to the recipient (never shown to whoever filled in the form).
+    confirmation_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
 
     status = models.CharField(
         max_length=16, choices=SubmissionStatus.choices, default=SubmissionStatus.RECEIVED, db_index=True
@@ -82,6 +91,9 @@ class SubmissionEvent(models.Model):
     at = models.DateTimeField(auto_now_add=True)
     status = models.CharField(max_length=16, choices=SubmissionStatus.choices)
     detail = models.TextField(blank=True)
+    # The Celery worker (its node name, e.g. worker@host-a) that made the change; blank when
+    # the web or the admin did. Shows which machine did each step, and who took over.
+    worker = models.CharField(max_length=255, blank=True)
 
     class Meta:
         ordering = ["at", "pk"]
@@ -100,3 +112,18 @@ class StoredFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class WorkerHeartbeat(models.Model):
+    """A Celery worker saying it is alive: written every few seconds by the worker itself."""
+
+    hostname = models.CharField(max_length=255, unique=True)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["hostname"]
+
+    def __str__(self) -> str:
+        return self.hostname

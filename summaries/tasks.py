@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from summaries.services import pipeline, sweep
+from summaries.services import pipeline, retention, sweep
 
 
 @shared_task(name="summaries.tasks.process_submission")
@@ -13,3 +13,8 @@ def process_submission(submission_id: int) -> None:
 @shared_task(name="summaries.tasks.sweep_stalled_submissions")
 def sweep_stalled_submissions() -> int:
     return sweep.sweep_stalled_submissions()
+
+
+@shared_task(name="summaries.tasks.delete_expired_submissions")
+def delete_expired_submissions() -> int:
+    return retention.delete_expired_submissions()

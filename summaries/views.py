@@ -3,22 +3,30 @@
 from django.contrib import messages
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from summaries.forms import SubmissionForm
 from summaries.models import Submission
+from summaries.security.client_ip import client_ip, rate_limit_key
+from summaries.security.rate_limits import LimitExceeded, check_submission
+from summaries.services.confirmation import confirm
+from summaries.services.health import health_report
 from summaries.services.intake import accept_submission
 from summaries.services.status import status_payload
 
 SUBMITTED_MESSAGE = "Your summary is being generated and will be emailed shortly."
+CONFIRM_FIRST_MESSAGE = "Please confirm your email address: we have sent you a link."
+CONFIRMED_MESSAGE = "Thank you: your address is confirmed and your summary is on its way."
 
 
 @require_http_methods(["GET", "POST"])
 def submit_form(request):
-    form = SubmissionForm(request.POST or None)
+    form = SubmissionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        submission = accept_submission(form.cleaned_data)
-        messages.success(request, SUBMITTED_MESSAGE)
+        if exceeded := check_submission(rate_limit_key(client_ip(request)), form.cleaned_data["email"]):
+            return too_many(request, exceeded)
+        submission = accept_submission(form.answers())
+        messages.success(request, CONFIRM_FIRST_MESSAGE if submission.confirmation_token else SUBMITTED_MESSAGE)
         return redirect("summaries:status", token=submission.token)
     return render(request, "summaries/form.html", {"form": form}, status=400 if form.is_bound else 200)
 
@@ -41,3 +49,29 @@ def submission_pdf(request, token: str):
     if not submission.pdf:
         raise Http404("The summary has not been rendered yet.")
     return FileResponse(submission.pdf.open("rb"), content_type="application/pdf", filename="summary.pdf")
+
+
+@require_http_methods(["GET", "POST"])
+def confirm_address(request, token: str):
+    # Following the link only shows a button: mail scanners open links, but do not press buttons.
+    if request.method == "GET":
+        get_object_or_404(Submission, confirmation_token=token)
+        return render(request, "summaries/confirm.html", {"token": token})
+    submission = confirm(token)
+    if submission is None:
+        raise Http404("No such confirmation link.")
+    messages.success(request, CONFIRMED_MESSAGE)
+    return redirect("summaries:status", token=submission.token)
+
+
+def too_many(request, exceeded: LimitExceeded):
+    minutes = max(round(exceeded.retry_after / 60), 1)
+    response = render(request, "summaries/rate_limited.html", {"scope": exceeded.scope, "minutes": minutes}, status=429)
+    response["Retry-After"] = str(exceeded.retry_after)
+    return response
+
+
+@require_safe
+def healthz(request):
+    healthy, report = health_report()
+    return JsonResponse(report, status=200 if healthy else 503, headers={"Cache-Control": "no-store"})

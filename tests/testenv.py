@@ -11,6 +11,9 @@ os.environ.setdefault("HTTPS", "0")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="summaries-test-"))
 os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="summaries-static-"))
+# Tests that post many times must not trip the abuse limits; the limit tests turn them on.
+os.environ.setdefault("RATE_LIMIT_PER_IP", "0")
+os.environ.setdefault("RATE_LIMIT_PER_RECIPIENT", "0")
 
 
 import pytest  # noqa: E402 - the environment above must be set before anything imports Django

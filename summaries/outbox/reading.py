@@ -3,8 +3,10 @@
 import email
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from email import policy
 from email.message import EmailMessage
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -26,15 +28,26 @@ class CapturedEmail:
         return self.message["To"] or ""
 
     @property
-    def date(self) -> str:
-        return self.message["Date"] or ""
+    def date(self) -> datetime | None:
+        try:
+            return parsedate_to_datetime(self.message["Date"])
+        except (TypeError, ValueError):
+            return None
 
     def text(self) -> str:
         part = self.message.get_body(preferencelist=("plain",))
         return part.get_content() if part else ""
 
+    def html(self) -> str:
+        part = self.message.get_body(preferencelist=("html",))
+        return part.get_content() if part else ""
+
     def attachments(self) -> list[EmailMessage]:
         return list(self.message.iter_attachments())
+
+    def attachment_names(self) -> list[str]:
+        # For templates: a message part looks its attributes up as headers, so they never see get_filename.
+        return [part.get_filename() or "attachment" for part in self.attachments()]
 
 
 def _load(path: Path) -> CapturedEmail:

@@ -11,12 +11,14 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
+from celery import current_task
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from summaries.models import Submission, SubmissionEvent, SubmissionStatus
+from summaries.security.redaction import redact_addresses
 from summaries.services.publishing import publish_after_commit
 
 logger = logging.getLogger("summaries.state")
@@ -28,10 +30,29 @@ class Claim:
     owner: str
 
 
+def current_worker() -> str:
+    """The node name of the Celery worker running this code, or "" outside a task."""
+    return (current_task.request.hostname or "") if current_task else ""
+
+
+def current_task_id() -> str:
+    """The id of the Celery task running this code, or "-" outside a task."""
+    return (current_task.request.id or "-") if current_task else "-"
+
+
 def record_event(submission_id: int, status: str, detail: str = "") -> None:
-    SubmissionEvent.objects.create(submission_id=submission_id, status=status, detail=detail)
-    # One line per state change, with ids only: no personal data in logs.
-    logger.info("submission=%s status=%s %s", submission_id, status, detail)
+    worker = current_worker()
+    SubmissionEvent.objects.create(submission_id=submission_id, status=status, detail=detail, worker=worker)
+    # One line per state change, with ids only: no personal data in logs. A mail server's
+    # answer may quote the address, so addresses are redacted in the logged detail.
+    logger.info(
+        "submission=%s task=%s status=%s worker=%s %s",
+        submission_id,
+        current_task_id(),
+        status,
+        worker or "-",
+        redact_addresses(detail),
+    )
 
 
 def claim(submission_id: int, *, waiting: str, leased: str) -> Claim | None:
@@ -82,6 +103,8 @@ def reopen_failed(queryset) -> list[int]:
         # A failed send keeps its PDF: retry only what is missing.
         waiting = SubmissionStatus.RENDERED if submission.pdf else SubmissionStatus.RECEIVED
         now = timezone.now()
+        if submission.confirmation_token and not submission.confirmed_at:
+            waiting = SubmissionStatus.CONFIRM_QUEUED
         with transaction.atomic():
             if Submission.objects.filter(pk=submission.pk, status=SubmissionStatus.FAILED).update(
                 status=waiting, attempts=0, next_attempt_at=None, enqueued_at=now, updated_at=now

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from email.utils import parseaddr
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
 
@@ -25,15 +25,13 @@ class DeliveryError(Exception):
         self.permanent = permanent
 
 
-def message_id_for(submission: Submission) -> str:
+def message_id_for(submission: Submission, kind: str = "summary") -> str:
     """The same Message-ID on every try, so a receiver can recognise a resent copy."""
     domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
-    return f"<summary-{submission.pk}-{int(submission.created_at.timestamp())}@{domain}>"
+    return f"<{kind}-{submission.pk}-{int(submission.created_at.timestamp())}@{domain}>"
 
 
-def build_summary_email(
-    submission: Submission, pdf: bytes, connection: BaseEmailBackend | None = None
-) -> EmailMultiAlternatives:
+def build_summary_email(submission: Submission, pdf: bytes) -> EmailMultiAlternatives:
     context = {"submission": submission}
     message = EmailMultiAlternatives(
         subject=SUBJECT,
@@ -41,7 +39,6 @@ def build_summary_email(
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[submission.email],
         headers={"Message-ID": message_id_for(submission)},
-        connection=connection,
     )
     message.attach_alternative(render_to_string("summaries/email_body.html", context), "text/html")
     message.attach("summary.pdf", pdf, "application/pdf")
@@ -81,9 +78,16 @@ def _drop(connection: BaseEmailBackend) -> None:
 
 
 def send_summary_email(submission: Submission, pdf: bytes, connection: BaseEmailBackend | None = None) -> None:
-    """Send once (over `connection`, or a connection of its own); raise DeliveryError if it failed."""
+    deliver(build_summary_email(submission, pdf), connection)
+
+
+def deliver(message: EmailMessage, connection: BaseEmailBackend | None = None) -> None:
+    """Send once (over `connection`, or a connection of its own); raise DeliveryError saying
+    whether another try could succeed."""
+    if connection is not None:
+        message.connection = connection
     with _delivery_errors():
-        build_summary_email(submission, pdf, connection).send(fail_silently=False)
+        message.send(fail_silently=False)
 
 
 @contextmanager

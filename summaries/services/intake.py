@@ -3,8 +3,9 @@
 from django.db import transaction
 from django.utils import timezone
 
-from summaries.models import Submission, SubmissionStatus
+from summaries.models import Submission
 from summaries.services.claims import record_event
+from summaries.services.confirmation import initial_fields
 from summaries.services.publishing import publish_after_commit
 
 
@@ -13,7 +14,7 @@ def accept_submission(answers: dict) -> Submission:
         # enqueued_at is set before the publish so the happy path costs no second write;
         # a failed publish clears it, and a web process dying in between is caught by the
         # sweep once SUBMISSION_REQUEUE_AFTER_SECONDS have passed.
-        submission = Submission.objects.create(**answers, enqueued_at=timezone.now())
-        record_event(submission.pk, SubmissionStatus.RECEIVED)
+        submission = Submission.objects.create(**answers, **initial_fields(), enqueued_at=timezone.now())
+        record_event(submission.pk, submission.status)
         publish_after_commit(submission.pk)
     return submission

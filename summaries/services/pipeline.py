@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from summaries.models import SubmissionStatus
 from summaries.services.claims import Claim, claim, finish
+from summaries.services.confirmation import send_confirmation_email
 from summaries.services.emailing import DeliveryError, mail_server_connection, send_summary_email
 from summaries.services.rendering import render_summary_pdf
 
@@ -30,6 +31,11 @@ RECORD_RETRY_MAX_PAUSE_SECONDS = 2.0
 
 
 def process_submission(submission_id: int) -> None:
+    confirming = claim(submission_id, waiting=SubmissionStatus.CONFIRM_QUEUED, leased=SubmissionStatus.CONFIRM_SENDING)
+    if confirming is not None:
+        # Double opt-in: the summary waits for the link to be followed (services/confirmation.py).
+        _deliver(confirming, SubmissionStatus.CONFIRM_QUEUED, send_confirmation_email, SubmissionStatus.UNCONFIRMED)
+        return
     rendering = claim(submission_id, waiting=SubmissionStatus.RECEIVED, leased=SubmissionStatus.RENDERING)
     if rendering is not None and not _render(rendering):
         return
@@ -56,30 +62,40 @@ def _render(claim_: Claim) -> bool:
 
 
 def _send(claim_: Claim) -> None:
-    submission = claim_.submission
-    with submission.pdf.open("rb") as stored:
+    with claim_.submission.pdf.open("rb") as stored:
         pdf = stored.read()
+    _deliver(
+        claim_,
+        SubmissionStatus.RENDERED,
+        lambda submission, connection: send_summary_email(submission, pdf, connection),
+        SubmissionStatus.SENT,
+        stamp="sent_at",
+    )
+
+
+def _deliver(claim_: Claim, waiting: str, send, done: str, stamp: str | None = None) -> None:
+    """Send one email for a claimed row; on a temporary failure the row goes back to `waiting`."""
     accepted = False
     try:
         with mail_server_connection() as connection:
-            send_summary_email(submission, pdf, connection)
+            send(claim_.submission, connection)
             accepted = True
             # From the server accepting the mail to this commit is the only place a crash can
             # cause a second copy (docs/reliability.md): nothing else happens in it, not even QUIT.
-            _record_sent(claim_)
+            _record_delivered(claim_, done, stamp)
     except SoftTimeLimitExceeded:
         if accepted:
-            _record_sent(claim_)
+            _record_delivered(claim_, done, stamp)
         else:
-            _retry_or_fail(claim_, SubmissionStatus.RENDERED, "The mail server took too long to answer.")
+            _retry_or_fail(claim_, waiting, "The mail server took too long to answer.")
     except DeliveryError as exc:
         if exc.permanent:
             finish(claim_, SubmissionStatus.FAILED, exc.reason, last_error=exc.reason)
         else:
-            _retry_or_fail(claim_, SubmissionStatus.RENDERED, exc.reason)
+            _retry_or_fail(claim_, waiting, exc.reason)
 
 
-def _record_sent(claim_: Claim) -> None:
+def _record_delivered(claim_: Claim, done: str, stamp: str | None) -> None:
     """Record the delivery, waiting out a database outage rather than giving up.
 
     The server already has the email: if this write were abandoned, the lease would run out and
@@ -88,7 +104,7 @@ def _record_sent(claim_: Claim) -> None:
     pause = RECORD_RETRY_FIRST_PAUSE_SECONDS
     while True:
         try:
-            finish(claim_, SubmissionStatus.SENT, sent_at=timezone.now(), last_error="")
+            finish(claim_, done, last_error="", **({stamp: timezone.now()} if stamp else {}))
             return
         except (OperationalError, InterfaceError) as exc:
             logger.warning("submission=%s sent, but recording it failed (%s); trying again", claim_.submission.pk, exc)

@@ -6,6 +6,7 @@ only clear `enqueued_at` and the sweep publishes it again once the broker answer
 
 import logging
 
+from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
@@ -19,8 +20,9 @@ def publish(submission_id: int) -> bool:
     from summaries.tasks import process_submission
 
     try:
-        # retry=False: one bounded attempt (connection and socket timeouts from settings).
-        process_submission.apply_async((submission_id,), retry=False)
+        # retry=False: one bounded attempt (connection and socket timeouts from settings);
+        # with RabbitMQ's publisher confirms, the wait for the confirm is bounded the same way.
+        process_submission.apply_async((submission_id,), retry=False, confirm_timeout=settings.PUBLISH_TIMEOUT_SECONDS)
     except Exception as exc:  # noqa: BLE001 - any broker failure means "not published"
         logger.warning("submission=%s publish failed, left to the sweep: %s", submission_id, type(exc).__name__)
         try:

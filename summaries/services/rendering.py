@@ -11,10 +11,11 @@ def summary_html(submission: Submission) -> str:
     return render_to_string("summaries/summary_pdf.html", {"submission": submission})
 
 
+def html_to_pdf(html: str, fetcher: BundledAssetsOnlyFetcher | None = None) -> bytes:
+    """Every PDF goes through here, so every render uses the restricted fetcher."""
+    fetcher = fetcher or BundledAssetsOnlyFetcher()
+    return HTML(string=html, base_url=fetcher.root.as_uri() + "/", url_fetcher=fetcher).write_pdf()
+
+
 def render_summary_pdf(submission: Submission) -> bytes:
-    document = HTML(
-        string=summary_html(submission),
-        base_url=PDF_ASSETS_DIR.as_uri() + "/",
-        url_fetcher=BundledAssetsOnlyFetcher(),
-    )
-    return document.write_pdf()
+    return html_to_pdf(summary_html(submission), BundledAssetsOnlyFetcher(PDF_ASSETS_DIR))

@@ -4,7 +4,7 @@ import pytest
 
 from summaries.services import emailing
 from summaries.services.emailing import DeliveryError, build_summary_email, message_id_for, send_summary_email
-from summaries.tests.factories import make_submission
+from summaries.tests.factories import build_submission, make_submission
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +69,47 @@ def test_failures_are_told_temporary_or_permanent(monkeypatch, exc, permanent):
         send_summary_email(make_submission(), PDF)
     assert raised.value.permanent is permanent
     assert raised.value.reason
+
+
+def _bodies(submission) -> tuple[str, str]:
+    message = build_summary_email(submission, b"%PDF-1.7").message()
+    text = message.get_payload()[0].get_payload()[0].get_payload(decode=True).decode()
+    html = message.get_payload()[0].get_payload()[1].get_payload(decode=True).decode()
+    return text, html
+
+
+def test_both_versions_greet_the_person_and_mention_the_attachment():
+    text, html = _bodies(build_submission())
+
+    assert text.startswith("Hello Ada Lovelace,\n")
+    assert 'Hello <span dir="ltr">Ada Lovelace</span>,' in html
+    assert "summary.pdf" in text and "summary.pdf" in html
+
+
+def test_plain_text_shows_answers_as_typed_not_html_escaped():
+    text, _ = _bodies(build_submission(name="Ada <Countess> & co", hobby="Mathematics & poetry"))
+
+    assert "Hello Ada <Countess> & co," in text
+    assert "Mathematics & poetry" in text
+
+
+def test_optional_answers_appear_only_when_given():
+    without, _ = _bodies(build_submission(dream_job="", saying=""))
+    with_them, html = _bodies(build_submission(dream_job="Analyst", saying="More than mortal."))
+
+    assert "Dream job" not in without and "Favourite saying" not in without
+    assert "Dream job:         Analyst" in with_them
+    assert 'Favourite saying:  "More than mortal."' in with_them
+    assert "&ldquo;More than mortal.&rdquo;" in html
+
+
+def test_a_right_to_left_name_is_marked_so_in_html():
+    _, html = _bodies(build_submission(name="דוד בן־גוריון"))
+
+    assert '<span dir="rtl">דוד בן־גוריון</span>' in html
+
+
+def test_plain_text_lines_stay_short_enough_to_read_anywhere():
+    text, _ = _bodies(build_submission())
+
+    assert max(len(line) for line in text.splitlines()) <= 78

@@ -15,7 +15,7 @@ def test_the_embedded_broker_uses_the_atomic_transport():
 
 def test_messages_published_during_a_busy_read_all_arrive_whole(settings, tmp_path):
     folder = str(tmp_path)
-    options = {"data_folder_in": folder, "data_folder_out": folder, "polling_interval": 0}
+    options = {"data_folder_in": folder, "data_folder_out": folder, "control_folder": folder, "polling_interval": 0}
     queue = Queue("burst", Exchange("burst"), "burst")
     total = 400
 

@@ -64,3 +64,37 @@ def test_the_outbox_refuses_names_outside_it(outbox, debug_urls, client):
 def test_the_outbox_does_not_exist_in_production(client):
     assert client.get("/dev/outbox/").status_code == 404
     assert mail.outbox == []
+
+
+def test_the_list_shows_the_newest_email_first_with_its_pdf_link(outbox, debug_urls, client):
+    for address in ("first@example.com", "second@example.com"):
+        build_summary_email(make_submission(email=address), b"%PDF-1.7").send()
+    first, second = sorted(p.name for p in outbox.iterdir())
+
+    page = client.get(reverse("outbox:list")).text
+
+    assert page.index("second@example.com") < page.index("first@example.com")
+    assert f'href="/dev/outbox/{second}/attachments/0/">summary.pdf</a>' in page
+    assert f'href="/dev/outbox/{first}/">Your Personal Summary</a>' in page
+
+
+def test_an_email_opens_with_its_pdf_one_click_away_in_the_browser(outbox, debug_urls, client):
+    _send_one()
+    [name] = [p.name for p in outbox.iterdir()]
+
+    detail = client.get(reverse("outbox:detail", args=[name])).text
+    pdf = client.get(reverse("outbox:attachment", args=[name, 0]))
+
+    assert f'<a class="button" href="/dev/outbox/{name}/attachments/0/">Open summary.pdf</a>' in detail
+    # inline: the browser's own viewer opens it rather than a download.
+    assert pdf["Content-Disposition"] == 'inline; filename="summary.pdf"'
+
+
+def test_the_html_version_is_shown_sandboxed(outbox, debug_urls, client):
+    _send_one()
+    [name] = [p.name for p in outbox.iterdir()]
+
+    response = client.get(reverse("outbox:html", args=[name]))
+
+    assert 'Hello <span dir="ltr">Ada Lovelace</span>,' in response.text
+    assert response["Content-Security-Policy"].startswith("sandbox;")

@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-READ_CALL = re.compile(r"""env_(?:str|bool|int|float|list)\(\s*["']([A-Z0-9_]+)["']""")
+READ_CALL = re.compile(r"""env_(?:str|bool|int|float|list|rate)\(\s*["']([A-Z0-9_]+)["']""")
 
 
 def _variables_read() -> set[str]:

@@ -1,7 +1,7 @@
 """Losing the broker's messages and killing the worker on the embedded broker and on RabbitMQ.
 
 RabbitMQ is shared with other test runs: it is reached through a proxy the test cuts or
-freezes, and only this stack's own queue is ever purged (and deleted at the end).
+freezes, and only this stack's own queue is ever purged (and deleted at the end, by Stack.stop).
 """
 
 import pytest
@@ -57,11 +57,8 @@ def rabbitmq_proxy():
 
 @pytest.fixture(scope="module")
 def rabbitmq_stack(make_fault_stack, rabbitmq_proxy):
-    stack = make_fault_stack(broker_url=rabbitmq_proxy.url_for(RABBITMQ_URL))
-    yield stack
-    stack.stop()
-    with Connection(RABBITMQ_URL, connect_timeout=5) as connection:
-        connection.default_channel.queue_delete(stack.queue)
+    # Stack.stop() deletes the stack's own queues from the shared RabbitMQ.
+    return make_fault_stack(broker_url=rabbitmq_proxy.url_for(RABBITMQ_URL))
 
 
 @pytest.fixture

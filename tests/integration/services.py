@@ -4,6 +4,9 @@ Locally a missing server skips the test with the reason; in CI (CI=true) it fail
 because a skipped guarantee is not a kept one.
 """
 
+import base64
+import contextlib
+import json
 import os
 import shutil
 import signal
@@ -142,3 +145,29 @@ class RedisServer:
 
     def flushall(self) -> None:
         self.client().flushall()
+
+
+def delete_broker_queues(broker_url: str, queues: list[str]) -> None:
+    """Remove a finished stack's own queues (and their exchanges) from a shared broker."""
+    if broker_url.startswith("redis"):
+        client = redis.Redis.from_url(broker_url, socket_timeout=2, socket_connect_timeout=2)
+        # Each queue has its own exchange of the same name, so these keys are ours alone.
+        with contextlib.suppress(redis.RedisError):
+            bindings = [f"_kombu.{kind}.{queue}" for queue in queues for kind in ("binding", "binding_permanent")]
+            client.delete(*queues, *bindings)
+    elif broker_url.startswith("amqp"):
+        from kombu import Connection
+
+        connection = Connection(broker_url, connect_timeout=2)
+        with contextlib.suppress(*connection.connection_errors, *connection.channel_errors), connection:
+            channel = connection.channel()
+            for queue in queues:
+                channel.queue_delete(queue)
+                channel.exchange_delete(queue)
+
+
+def queued_submission_ids(redis_url: str, queue: str) -> list[int]:
+    """The submission id in every message waiting in a Redis queue (Celery's message protocol 2)."""
+    client = redis.Redis.from_url(redis_url)
+    bodies = [json.loads(base64.b64decode(json.loads(raw)["body"])) for raw in client.lrange(queue, 0, -1)]
+    return [args[0] for args, _kwargs, _embed in bodies]

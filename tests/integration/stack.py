@@ -12,12 +12,14 @@ import subprocess
 import sys
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
 
 from tests.integration.ports import free_port
+from tests.integration.services import delete_broker_queues
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -101,6 +103,7 @@ class Stack:
         self.root.mkdir(parents=True, exist_ok=True)
         self.data_dir = self.root / "data"
         self.queue = f"summaries-test-{uuid.uuid4().hex[:8]}"
+        self.sweep_queue = f"{self.queue}-sweep"
         self.database_url = self.database_url or f"sqlite:///{self.data_dir / 'db.sqlite3'}"
 
     # --- environment and lifecycle -------------------------------------------------------
@@ -118,6 +121,7 @@ class Stack:
             DATABASE_URL=self.database_url,
             CELERY_BROKER_URL=self.broker_url,
             SUMMARY_QUEUE=self.queue,
+            SWEEP_QUEUE=self.sweep_queue,
             EMAIL_HOST="127.0.0.1",
             EMAIL_PORT=str(self.smtp_port),
             EMAIL_USE_TLS="false",
@@ -167,7 +171,7 @@ class Stack:
         self.processes[name] = process
         return process
 
-    def start_web(self, workers: int = 2) -> Process:
+    def start_web(self, workers: int = 2, **env) -> Process:
         self.web_port = self.web_port or free_port()
         process = self.spawn(
             "web",
@@ -181,11 +185,19 @@ class Stack:
                 "--access-logfile",
                 "-",
             ],
+            **env,
         )
-        self._wait(lambda: self._web_answers(), f"web on port {self.web_port}", process)
+        self.wait_web_ready(process)
         return process
 
-    def start_worker(self, name: str = "worker", concurrency: int = 1, cwd: Path = REPO, **env) -> Process:
+    def wait_web_ready(self, process: Process) -> None:
+        self._wait(lambda: self._web_answers(), f"web on port {self.web_port}", process)
+
+    def start_worker(
+        self, name: str = "worker", concurrency: int = 1, cwd: Path = REPO, queues: list[str] | None = None, **env
+    ) -> Process:
+        """A worker on both of the stack's queues (the settings' default), or only on `queues`."""
+        only = ["-Q", ",".join(queues)] if queues else []
         process = self.spawn(
             name,
             [
@@ -196,14 +208,20 @@ class Stack:
                 "--loglevel=info",
                 f"--concurrency={concurrency}",
                 f"--hostname={name}-{uuid.uuid4().hex[:6]}@%h",
-                "-Q",
-                self.queue,
+                *only,
             ],
             cwd=cwd,
             **env,
         )
-        self._wait(lambda: re.search(r"\bready\.", process.log_text()), f"{name} ready", process, timeout=60)
+        self.wait_worker_ready(process)
         return process
+
+    def wait_worker_ready(self, process: Process) -> None:
+        self._wait(lambda: re.search(r"\bready\.", process.log_text()), f"{process.name} ready", process, timeout=60)
+
+    def run_procfile(self, entry: str, name: str | None = None, cwd: Path = REPO, **env) -> Process:
+        """Start one Procfile entry exactly as a platform would: `sh -c` in the app's folder."""
+        return self.spawn(name or entry, ["sh", "-c", procfile_command(entry)], cwd=cwd, **env)
 
     def start_beat(self, name: str = "beat") -> Process:
         return self.spawn(
@@ -229,6 +247,7 @@ class Stack:
     def stop(self) -> None:
         for process in list(self.processes.values()):
             process.stop()
+        delete_broker_queues(self.broker_url, [self.queue, self.sweep_queue])
 
     def logs(self) -> str:
         return "\n".join(f"===== {p.name} =====\n{p.log_text()[-6000:]}" for p in self.processes.values())
@@ -263,6 +282,13 @@ class Stack:
         assert match, response.headers["Location"]
         return match.group(1)
 
+    def submit_many(self, label: str, count: int) -> dict[str, str]:
+        """Submit `count` forms at once, each to its own address; returns each address's token."""
+        emails = [f"{label}-{index}@example.com" for index in range(count)]
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            tokens = list(pool.map(lambda email: self.submit_ok(email=email, name=f"Person {email}"), emails))
+        return dict(zip(emails, tokens, strict=True))
+
     def status(self, token: str) -> dict:
         return requests.get(f"{self.base_url}/s/{token}/status.json", timeout=10).json()
 
@@ -286,6 +312,14 @@ class Stack:
                 raise RuntimeError(f"{what}: process exited\n{process.log_text()[-4000:]}")
             time.sleep(0.1)
         raise RuntimeError(f"{what}: not up after {timeout}s\n{process.log_text()[-4000:]}")
+
+
+def procfile_command(entry: str) -> str:
+    for line in (REPO / "Procfile").read_text().splitlines():
+        name, _, command = line.partition(":")
+        if name.strip() == entry:
+            return command.strip()
+    raise KeyError(f"The Procfile has no {entry!r} entry")
 
 
 def wait_until(predicate, timeout: float, what: str, interval: float = 0.2):

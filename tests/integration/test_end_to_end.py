@@ -4,10 +4,12 @@ import pytest
 import requests
 
 from tests.integration.pdf import attached_pdf, pdf_text
-from tests.integration.services import fresh_postgres_database, require_redis
+from tests.integration.services import fresh_postgres_database, require_rabbitmq, require_redis
 from tests.integration.stack import VALID_ANSWERS, wait_until
 
 pytestmark = pytest.mark.integration
+
+BROKERS = {"redis": require_redis, "rabbitmq": require_rabbitmq}
 
 
 def _assert_full_flow(stack, smtp_sink):
@@ -35,15 +37,11 @@ def test_a_submission_is_emailed_on_the_embedded_broker(make_stack, smtp_sink):
     _assert_full_flow(stack, smtp_sink)
 
 
-def test_a_submission_is_emailed_through_redis(make_stack, smtp_sink):
-    stack = make_stack(broker_url=require_redis()).start()
-    _assert_full_flow(stack, smtp_sink)
-
-
-def test_a_submission_is_emailed_through_redis_with_postgresql(make_stack, smtp_sink):
-    redis_url = require_redis()
+@pytest.mark.parametrize("broker", ["redis", "rabbitmq"])
+def test_a_submission_is_emailed_through_a_broker_with_postgresql(make_stack, smtp_sink, broker):
+    broker_url = BROKERS[broker]()
     with fresh_postgres_database() as database_url:
-        stack = make_stack(broker_url=redis_url, database_url=database_url).start()
+        stack = make_stack(broker_url=broker_url, database_url=database_url).start()
         try:
             _assert_full_flow(stack, smtp_sink)
         finally:

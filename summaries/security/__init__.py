@@ -1,0 +1,1 @@
+"""Defences at the HTTP edge: request size, client address, rate limits, Content-Security-Policy."""

@@ -1,0 +1,45 @@
+"""The operator's view of the pipeline: how many submissions are where, and how long the oldest has waited."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count
+from django.utils import timezone
+
+from summaries.models import Submission, SubmissionStatus
+
+UNFINISHED_STATUSES = (
+    SubmissionStatus.RECEIVED,
+    SubmissionStatus.RENDERING,
+    SubmissionStatus.RENDERED,
+    SubmissionStatus.SENDING,
+)
+
+
+@dataclass(frozen=True)
+class OldestWaiting:
+    submission_id: int
+    status: str
+    created_at: datetime
+    age_seconds: float
+
+
+def counts_by_status() -> dict[str, int]:
+    """Every status, in pipeline order, with zero for the ones no submission is in."""
+    counted = dict(Submission.objects.order_by().values_list("status").annotate(n=Count("pk")))
+    return {status: counted.get(status, 0) for status in SubmissionStatus.values}
+
+
+def oldest_waiting(now: datetime | None = None) -> OldestWaiting | None:
+    """The unfinished submission submitted longest ago: how long the slowest person has been waiting."""
+    now = now or timezone.now()
+    row = (
+        Submission.objects.filter(status__in=UNFINISHED_STATUSES)
+        .order_by("created_at", "pk")
+        .values("pk", "status", "created_at")
+        .first()
+    )
+    if row is None:
+        return None
+    age = max((now - row["created_at"]).total_seconds(), 0.0)
+    return OldestWaiting(row["pk"], row["status"], row["created_at"], age)

@@ -1,0 +1,79 @@
+"""Production settings, checked in a fresh process with only the variables an operator sets."""
+
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def run_django(tmp_path, *args: str, **env: str) -> subprocess.CompletedProcess:
+    """manage.py in a clean environment: nothing inherited from the test run or a .env file."""
+    base = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "READ_DOTENV": "0", "DATA_DIR": str(tmp_path / "data")}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=REPO,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+PRODUCTION = {"DEBUG": "false", "ALLOWED_HOSTS": "aboutme.example.com"}
+
+
+def test_check_deploy_reports_nothing_for_a_production_configuration(tmp_path):
+    result = run_django(
+        tmp_path, "check", "--deploy", "--fail-level", "DEBUG", SECRET_KEY=secrets.token_urlsafe(50), **PRODUCTION
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_check_deploy_does_complain_about_plain_http(tmp_path):
+    """The control: the check above can fail, and does when HTTPS is turned off."""
+    result = run_django(
+        tmp_path,
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        HTTPS="0",
+        **PRODUCTION,
+    )
+    assert result.returncode != 0
+    assert "SECURE_HSTS_SECONDS" in result.stderr + result.stdout
+
+
+def test_a_missing_secret_key_stops_start_up_naming_it(tmp_path):
+    result = run_django(tmp_path, "check", **PRODUCTION)
+    assert result.returncode != 0
+    assert "The environment variable SECRET_KEY must be set." in result.stderr
+
+
+def test_abuse_limits_are_on_by_default(tmp_path):
+    result = run_django(
+        tmp_path,
+        "shell",
+        "-c",
+        "from django.conf import settings as s; print(s.RATE_LIMIT_PER_IP, s.RATE_LIMIT_PER_RECIPIENT)",
+        SECRET_KEY="x" * 60,
+        **PRODUCTION,
+    )
+    assert result.stdout.strip().splitlines()[-1] == "(20, 3600) (3, 3600)", result.stderr
+
+
+def test_production_cookies_and_transport_are_secure(tmp_path):
+    result = run_django(
+        tmp_path,
+        "shell",
+        "-c",
+        "from django.conf import settings as s; print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
+        "s.SESSION_COOKIE_HTTPONLY, s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS >= 31536000)",
+        SECRET_KEY="x" * 60,
+        **PRODUCTION,
+    )
+    assert result.stdout.strip().splitlines()[-1].split() == ["True"] * 5, result.stderr
