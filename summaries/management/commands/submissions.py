@@ -3,9 +3,9 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from summaries.models import Submission, SubmissionStatus
-from summaries.services.backlog import backlog
 from summaries.services.claims import reopen_failed
-from summaries.services.sweep import sweep_stalled_submissions
+from summaries.services.overview import counts_by_status, oldest_waiting
+from summaries.services.sweep import stalled_submissions, sweep_stalled_submissions
 
 
 class Command(BaseCommand):
@@ -30,18 +30,19 @@ class Command(BaseCommand):
             self.stdout.write(f"Published {published} stuck submission(s).")
 
     def _counts(self) -> None:
-        state = backlog()
-        for status, count in state.counts.items():
-            self.stdout.write(f"{status:<10} {count}")
-        if state.oldest_unfinished is None:
+        counts = counts_by_status()
+        width = max(map(len, counts))
+        for status, count in counts.items():
+            self.stdout.write(f"{status:<{width}} {count}")
+        oldest = oldest_waiting()
+        if oldest is None:
             self.stdout.write("Nothing is waiting.")
         else:
-            oldest = state.oldest_unfinished
             self.stdout.write(
-                f"Oldest unfinished: submission {oldest.pk} ({oldest.status}), "
-                f"waiting {_duration(state.oldest_unfinished_age.total_seconds())}."
+                f"Oldest unfinished: submission {oldest.submission_id} ({oldest.status}), "
+                f"waiting {_duration(oldest.age_seconds)}."
             )
-        self.stdout.write(f"Stuck now (requeue-stuck would publish): {state.stalled}")
+        self.stdout.write(f"Stuck now (requeue-stuck would publish): {stalled_submissions().count()}")
 
     def _retry_failed(self, ids: list[int] | None) -> None:
         failed = Submission.objects.filter(status=SubmissionStatus.FAILED)
