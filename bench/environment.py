@@ -51,8 +51,7 @@ class Environment:
             ".update(status='failed', last_error='left over by the previous benchmark')\n",
         )
         with self.sink.lock:
-            self.sink.messages.clear()
-            self.sink.accepted_at.clear()
+            self.sink.accepted.clear()
 
     def queue_backlog(self, count: int, tag: str) -> None:
         """Accept `count` submissions through the product's own intake, each published to the broker."""
@@ -79,21 +78,20 @@ class Environment:
         )
         return json.loads(output.strip().splitlines()[-1])
 
+    def _accepted(self, matches) -> list[float]:
+        """Unix times at which the sink accepted the messages whose To header matches."""
+        # The sink stamps with time.monotonic(); the benchmarks compare with Unix times.
+        to_unix = time.time() - time.monotonic()
+        with self.sink.lock:
+            return [item.at + to_unix for item in self.sink.accepted if matches(item.message["To"] or "")]
+
     def delivered(self, tag: str) -> list[float]:
         """Acceptance times of the emails sent to tagged addresses."""
-        with self.sink.lock:
-            return [
-                at
-                for message, at in zip(self.sink.messages, self.sink.accepted_at, strict=True)
-                if (message["To"] or "").startswith(f"{tag}-")
-            ]
+        return self._accepted(lambda to: to.startswith(f"{tag}-"))
 
     def accepted_at(self, address: str) -> float | None:
-        with self.sink.lock:
-            for message, at in zip(self.sink.messages, self.sink.accepted_at, strict=True):
-                if message["To"] == address:
-                    return at
-        return None
+        times = self._accepted(lambda to: to == address)
+        return times[0] if times else None
 
     def wait_delivered(self, tag: str, count: int, timeout: float) -> list[float]:
         deadline = time.monotonic() + timeout
@@ -105,8 +103,7 @@ class Environment:
         raise RuntimeError(f"only {len(self.delivered(tag))} of {count} '{tag}' emails arrived in {timeout:.0f}s")
 
     def recipients(self, tag: str) -> list[str]:
-        with self.sink.lock:
-            return [m["To"] for m in self.sink.messages if (m["To"] or "").startswith(f"{tag}-")]
+        return [to for to in (m["To"] or "" for m in self.sink.messages) if to.startswith(f"{tag}-")]
 
 
 @contextmanager

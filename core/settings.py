@@ -9,6 +9,7 @@ emails captured to var/outbox/ where the development outbox page shows them.
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 from kombu import Exchange, Queue
 
@@ -191,7 +192,8 @@ if BROKER_KIND in ("redis", "rediss"):
         # One connection attempt per publish: kombu's default waits 2 s before giving up on a
         # refused connection; the sweep is the retry.
         "max_retries": 0,
-        # A hung server must not hold a submit for minutes.
+        # A hung server must not hold anyone for minutes. This is the worker's consuming
+        # connection; publishing connections wait PUBLISH_TIMEOUT_SECONDS instead (below).
         "socket_connect_timeout": PUBLISH_TIMEOUT_SECONDS,
         "socket_timeout": env_float("BROKER_SOCKET_TIMEOUT_SECONDS", 5.0),
         # Redis has no acknowledgements of its own: a message a worker took but did not
@@ -221,6 +223,10 @@ else:
         CELERY_BROKER_TRANSPORT = "core.filesystem_broker:Transport"
         for folder in ("queue", "control"):
             (DATA_DIR / "broker" / folder).mkdir(parents=True, exist_ok=True)
+# Each broker round trip of a publish (a submit, a sweep, beat) waits at most this long: on
+# Redis, BROKER_SOCKET_TIMEOUT_SECONDS would otherwise apply to a publish on an already-open
+# pooled connection to a hung server (core/celery.py gives these to publishing connections only).
+BROKER_PUBLISH_TRANSPORT_OPTIONS = {"socket_timeout": PUBLISH_TIMEOUT_SECONDS}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 # A job is acknowledged only once done, and handed back if its worker process dies. With
@@ -275,6 +281,20 @@ RETENTION_DAYS = env_int("RETENTION_DAYS", 30)
 # --- The pipeline's guarantees (see docs/reliability.md).
 # A claimed row belongs to its worker this long; a longer time limit would let two workers overlap.
 SUBMISSION_LEASE_SECONDS = env_int("SUBMISSION_LEASE_SECONDS", 90)
+# The hard time limit kills a job before its lease can run out; the margin covers the clocks of
+# different machines and the pool's timer. A shorter lease could let a second worker send while
+# the first is still talking to the mail server: refuse to start rather than risk it.
+LEASE_MARGIN_SECONDS = 5
+if SUBMISSION_LEASE_SECONDS < CELERY_TASK_TIME_LIMIT + LEASE_MARGIN_SECONDS:
+    raise ImproperlyConfigured(
+        f"SUBMISSION_LEASE_SECONDS ({SUBMISSION_LEASE_SECONDS}) must be at least TASK_TIME_LIMIT_SECONDS "
+        f"({CELERY_TASK_TIME_LIMIT}) + {LEASE_MARGIN_SECONDS}, or two workers could send the same email."
+    )
+if CELERY_TASK_SOFT_TIME_LIMIT >= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        f"TASK_SOFT_TIME_LIMIT_SECONDS ({CELERY_TASK_SOFT_TIME_LIMIT}) must be below TASK_TIME_LIMIT_SECONDS "
+        f"({CELERY_TASK_TIME_LIMIT}), so a slow job can record its retry before it is killed."
+    )
 # A published message not picked up after this long is assumed lost and published again.
 SUBMISSION_REQUEUE_AFTER_SECONDS = env_int("SUBMISSION_REQUEUE_AFTER_SECONDS", 120)
 SUBMISSION_MAX_ATTEMPTS = env_int("SUBMISSION_MAX_ATTEMPTS", 8)

@@ -78,7 +78,7 @@ class SubmissionAdmin(admin.ModelAdmin):
     @admin.action(description="Retry the selected failed submissions")
     def retry_failed(self, request, queryset):
         reopened = reopen_failed(queryset)
-        self.message_user(request, f"{reopened} submission(s) will be retried shortly.", messages.SUCCESS)
+        self.message_user(request, f"{len(reopened)} submission(s) will be retried shortly.", messages.SUCCESS)
 
     def has_add_permission(self, request):
         # Submissions come from the form, which also hands them to the workers.

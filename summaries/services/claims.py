@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from summaries.models import Submission, SubmissionEvent, SubmissionStatus
 from summaries.security.redaction import redact_addresses
+from summaries.services.publishing import publish_after_commit
 
 logger = logging.getLogger("summaries.state")
 
@@ -92,18 +93,23 @@ def finish(claim_: Claim, status: str, detail: str = "", **fields) -> bool:
     return bool(done)
 
 
-def reopen_failed(queryset) -> int:
-    """Give failed submissions a fresh set of attempts; the sweep then picks them up."""
-    reopened = 0
-    for submission in queryset.filter(status=SubmissionStatus.FAILED):
+def reopen_failed(queryset) -> list[int]:
+    """Give failed submissions a fresh set of attempts and publish them; returns their ids.
+
+    A publish that fails leaves the row to the sweep, as at intake.
+    """
+    reopened = []
+    for submission in queryset.filter(status=SubmissionStatus.FAILED).order_by("pk"):
         # A failed send keeps its PDF: retry only what is missing.
         waiting = SubmissionStatus.RENDERED if submission.pdf else SubmissionStatus.RECEIVED
+        now = timezone.now()
         if submission.confirmation_token and not submission.confirmed_at:
             waiting = SubmissionStatus.CONFIRM_QUEUED
         with transaction.atomic():
             if Submission.objects.filter(pk=submission.pk, status=SubmissionStatus.FAILED).update(
-                status=waiting, attempts=0, next_attempt_at=None, enqueued_at=None, updated_at=timezone.now()
+                status=waiting, attempts=0, next_attempt_at=None, enqueued_at=now, updated_at=now
             ):
                 record_event(submission.pk, waiting, "retry requested")
-                reopened += 1
+                publish_after_commit(submission.pk)
+                reopened.append(submission.pk)
     return reopened

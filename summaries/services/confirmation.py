@@ -8,6 +8,7 @@ durable, and sent once.
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -43,8 +44,8 @@ def build_confirmation_email(submission: Submission) -> EmailMessage:
     )
 
 
-def send_confirmation_email(submission: Submission) -> None:
-    deliver(build_confirmation_email(submission))
+def send_confirmation_email(submission: Submission, connection: BaseEmailBackend | None = None) -> None:
+    deliver(build_confirmation_email(submission), connection)
 
 
 def confirm(confirmation_token: str) -> Submission | None:

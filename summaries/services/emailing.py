@@ -1,15 +1,21 @@
 """Composing the summary email and telling temporary delivery failures from permanent ones."""
 
+import logging
 import smtplib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from email.utils import parseaddr
 
 from django.conf import settings
-from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
 
 from summaries.models import Submission
 
 SUBJECT = "Your Personal Summary"
+
+logger = logging.getLogger("summaries.emailing")
 
 
 class DeliveryError(Exception):
@@ -39,14 +45,55 @@ def build_summary_email(submission: Submission, pdf: bytes) -> EmailMultiAlterna
     return message
 
 
-def send_summary_email(submission: Submission, pdf: bytes) -> None:
-    deliver(build_summary_email(submission, pdf))
+@contextmanager
+def mail_server_connection() -> Iterator[BaseEmailBackend]:
+    """An open connection to the mail server for one delivery, closed quietly afterwards.
 
-
-def deliver(message: EmailMessage) -> None:
-    """Send once; raise DeliveryError saying whether another try could succeed."""
+    The caller records the delivery before the connection is closed: the server has the mail
+    once it accepts DATA, so waiting for its goodbye (QUIT) first would only widen the window in
+    which a crash causes a second copy, and a goodbye that fails must not look like a failed send.
+    """
+    connection = get_connection(fail_silently=False)
+    with _delivery_errors():
+        connection.open()
     try:
+        yield connection
+    except BaseException:
+        # No goodbye to a server that failed or hangs: a QUIT would wait out EMAIL_TIMEOUT again,
+        # past a soft time limit that fired while it was waiting.
+        _drop(connection)
+        raise
+    try:
+        connection.close()
+    except (smtplib.SMTPException, OSError) as exc:
+        logger.warning("closing the mail server connection failed after delivery: %s", type(exc).__name__)
+
+
+def _drop(connection: BaseEmailBackend) -> None:
+    """Close the socket of Django's SMTP backend without the QUIT its close() would send."""
+    smtp = getattr(connection, "connection", None)
+    if smtp is not None:
+        smtp.close()
+        connection.connection = None
+
+
+def send_summary_email(submission: Submission, pdf: bytes, connection: BaseEmailBackend | None = None) -> None:
+    deliver(build_summary_email(submission, pdf), connection)
+
+
+def deliver(message: EmailMessage, connection: BaseEmailBackend | None = None) -> None:
+    """Send once (over `connection`, or a connection of its own); raise DeliveryError saying
+    whether another try could succeed."""
+    if connection is not None:
+        message.connection = connection
+    with _delivery_errors():
         message.send(fail_silently=False)
+
+
+@contextmanager
+def _delivery_errors() -> Iterator[None]:
+    try:
+        yield
     except smtplib.SMTPRecipientsRefused as exc:
         codes = [code for code, _ in exc.recipients.values()]
         detail = "; ".join(f"{code} {_text(msg)}" for code, msg in exc.recipients.values())

@@ -7,20 +7,27 @@ render or an SMTP conversation: every state change is its own short transaction.
 
 import logging
 import random
+import time
+from contextlib import suppress
 from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db import connection as database
 from django.utils import timezone
 
 from summaries.models import SubmissionStatus
 from summaries.services.claims import Claim, claim, finish
 from summaries.services.confirmation import send_confirmation_email
-from summaries.services.emailing import DeliveryError, send_summary_email
+from summaries.services.emailing import DeliveryError, mail_server_connection, send_summary_email
 from summaries.services.rendering import render_summary_pdf
 
 logger = logging.getLogger("summaries.pipeline")
+
+RECORD_RETRY_FIRST_PAUSE_SECONDS = 0.2
+RECORD_RETRY_MAX_PAUSE_SECONDS = 2.0
 
 
 def process_submission(submission_id: int) -> None:
@@ -60,7 +67,7 @@ def _send(claim_: Claim) -> None:
     _deliver(
         claim_,
         SubmissionStatus.RENDERED,
-        lambda submission: send_summary_email(submission, pdf),
+        lambda submission, connection: send_summary_email(submission, pdf, connection),
         SubmissionStatus.SENT,
         stamp="sent_at",
     )
@@ -68,20 +75,43 @@ def _send(claim_: Claim) -> None:
 
 def _deliver(claim_: Claim, waiting: str, send, done: str, stamp: str | None = None) -> None:
     """Send one email for a claimed row; on a temporary failure the row goes back to `waiting`."""
+    accepted = False
     try:
-        send(claim_.submission)
+        with mail_server_connection() as connection:
+            send(claim_.submission, connection)
+            accepted = True
+            # From the server accepting the mail to this commit is the only place a crash can
+            # cause a second copy (docs/reliability.md): nothing else happens in it, not even QUIT.
+            _record_delivered(claim_, done, stamp)
     except SoftTimeLimitExceeded:
-        _retry_or_fail(claim_, waiting, "The mail server took too long to answer.")
+        if accepted:
+            _record_delivered(claim_, done, stamp)
+        else:
+            _retry_or_fail(claim_, waiting, "The mail server took too long to answer.")
     except DeliveryError as exc:
         if exc.permanent:
             finish(claim_, SubmissionStatus.FAILED, exc.reason, last_error=exc.reason)
         else:
             _retry_or_fail(claim_, waiting, exc.reason)
-    else:
-        # The window between the server accepting the mail and this commit is the only place a
-        # crash can cause a second copy (docs/reliability.md): nothing else happens in it.
-        stamped = {stamp: timezone.now()} if stamp else {}
-        finish(claim_, done, last_error="", **stamped)
+
+
+def _record_delivered(claim_: Claim, done: str, stamp: str | None) -> None:
+    """Record the delivery, waiting out a database outage rather than giving up.
+
+    The server already has the email: if this write were abandoned, the lease would run out and
+    the email would be sent again. The job's time limit, shorter than the lease, bounds the wait.
+    """
+    pause = RECORD_RETRY_FIRST_PAUSE_SECONDS
+    while True:
+        try:
+            finish(claim_, done, last_error="", **({stamp: timezone.now()} if stamp else {}))
+            return
+        except (OperationalError, InterfaceError) as exc:
+            logger.warning("submission=%s sent, but recording it failed (%s); trying again", claim_.submission.pk, exc)
+            with suppress(DatabaseError):
+                database.close()
+            time.sleep(pause)
+            pause = min(pause * 2, RECORD_RETRY_MAX_PAUSE_SECONDS)
 
 
 def retry_delay(attempt: int) -> float:

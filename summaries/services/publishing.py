@@ -7,7 +7,7 @@ only clear `enqueued_at` and the sweep publishes it again once the broker answer
 import logging
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from summaries.after_response import run_after_response
@@ -26,7 +26,12 @@ def publish(submission_id: int) -> bool:
         process_submission.apply_async((submission_id,), retry=False, confirm_timeout=settings.PUBLISH_TIMEOUT_SECONDS)
     except Exception as exc:  # noqa: BLE001 - any broker failure means "not published"
         logger.warning("submission=%s publish failed, left to the sweep: %s", submission_id, type(exc).__name__)
-        Submission.objects.filter(pk=submission_id).update(enqueued_at=None)
+        try:
+            Submission.objects.filter(pk=submission_id).update(enqueued_at=None)
+        except DatabaseError:
+            # The row is committed either way: with enqueued_at still set, the sweep publishes
+            # it SUBMISSION_REQUEUE_AFTER_SECONDS later instead of at its next run.
+            logger.warning("submission=%s could not be marked unpublished; the sweep will find it later", submission_id)
         return False
     return True
 

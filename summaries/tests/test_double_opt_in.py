@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 
 from summaries.models import Submission, SubmissionStatus
@@ -104,10 +105,7 @@ def test_unknown_links_and_status_tokens_confirm_nothing(client, answers, opt_in
     assert submission.status == SubmissionStatus.UNCONFIRMED
 
 
-class TemporarilyRefusing:
-    def __init__(self, *args, **kwargs):
-        pass
-
+class TemporarilyRefusing(BaseEmailBackend):
     def send_messages(self, messages):
         raise smtplib.SMTPResponseException(451, b"4.3.0 try later")
 
@@ -125,7 +123,7 @@ def test_a_temporary_failure_is_retried_by_the_sweep_and_a_permanent_one_can_be_
     assert stalled_submissions(now=later).filter(pk=submission.pk).exists()
 
     Submission.objects.filter(pk=submission.pk).update(status=SubmissionStatus.FAILED, next_attempt_at=None)
-    assert reopen_failed(Submission.objects.filter(pk=submission.pk)) == 1
+    assert reopen_failed(Submission.objects.filter(pk=submission.pk)) == [submission.pk]
     submission.refresh_from_db()
     assert submission.status == SubmissionStatus.CONFIRM_QUEUED
 

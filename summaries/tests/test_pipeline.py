@@ -62,7 +62,7 @@ def test_a_retry_that_is_not_due_yet_waits():
 
 
 def _fail_sending(monkeypatch, permanent: bool):
-    def fail(submission, pdf):
+    def fail(submission, pdf, connection):
         raise DeliveryError("The mail server answered 451 try later", permanent=permanent)
 
     monkeypatch.setattr(pipeline, "send_summary_email", fail)

@@ -9,12 +9,18 @@ import contextlib
 import json
 import os
 import shutil
+import signal
 import socket
+import subprocess
+import time
 import uuid
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 import redis
+
+from tests.integration.ports import free_port
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 RABBITMQ_URL = os.environ.get("TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672//")
@@ -83,6 +89,73 @@ def new_postgres_database():
     finally:
         with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+class RedisServer:
+    """A redis-server of our own on a free port, for tests that stop, flush or restart it.
+
+    Never the shared one on 6379: other test runs depend on it. No persistence, so a restart
+    comes back empty, as a Redis without persistence does after a crash.
+    """
+
+    def __init__(self, workdir: Path):
+        self.binary = require_redis_server_binary()
+        self.workdir = workdir
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> "RedisServer":
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        log = (self.workdir / "redis.log").open("ab")
+        self.process = subprocess.Popen(
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            cwd=self.workdir,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 20
+        while not self._answers():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"redis-server on port {self.port} did not start")
+            time.sleep(0.05)
+        return self
+
+    def _answers(self) -> bool:
+        try:
+            return self.client().ping()
+        except redis.RedisError:
+            return False
+
+    def client(self) -> redis.Redis:
+        return redis.Redis(port=self.port, socket_timeout=2, socket_connect_timeout=2)
+
+    def kill(self) -> None:
+        """Gone: connections are refused until start()."""
+        if self.process is not None and self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGCONT)
+            self.process.kill()
+            self.process.wait(10)
+        self.process = None
+
+    def restart(self) -> None:
+        """Killed and started again, empty."""
+        self.kill()
+        self.start()
+
+    def hang(self) -> None:
+        """Stopped, not gone: connections are accepted and nothing ever answers."""
+        os.kill(self.process.pid, signal.SIGSTOP)
+
+    def resume(self) -> None:
+        os.kill(self.process.pid, signal.SIGCONT)
+
+    def flushall(self) -> None:
+        self.client().flushall()
 
 
 def delete_broker_queues(broker_url: str, queues: list[str]) -> None:

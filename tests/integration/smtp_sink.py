@@ -1,5 +1,13 @@
-"""A real SMTP server (aiosmtpd) that records what it accepts and can be told to misbehave."""
+"""A real SMTP server (aiosmtpd) that records what it accepts and can be told to misbehave.
 
+Faults it can play: a 4xx/5xx reply to DATA, unknown recipients, refusing connections (stop,
+then start again on the same port), holding its reply to DATA for a while or for good, and
+never answering QUIT.
+A message counts as accepted only once the 250 reply is sent: a client that disconnects while
+the reply is held leaves nothing behind, as with a real server that never said yes.
+"""
+
+import asyncio
 import email
 import threading
 import time
@@ -19,6 +27,17 @@ class Behaviour:
     fail_code: str = "451 4.3.0 Try again later"
     # Recipients refused for good at RCPT TO.
     unknown_recipients: set[str] = field(default_factory=set)
+    # Hold the reply to DATA of the next N messages for hold_seconds (None: until the client leaves).
+    hold_next: int = 0
+    hold_seconds: float | None = None
+    # Never answer QUIT: the goodbye after a delivery hangs until the client gives up.
+    hang_on_quit: bool = False
+
+
+@dataclass(frozen=True)
+class Accepted:
+    message: EmailMessage
+    at: float  # time.monotonic() when the 250 reply was sent
 
 
 class _Handler:
@@ -33,25 +52,45 @@ class _Handler:
 
     async def handle_DATA(self, server, session, envelope):
         with self.sink.lock:
-            if self.sink.behaviour.fail_next > 0:
-                self.sink.behaviour.fail_next -= 1
+            behaviour = self.sink.behaviour
+            if behaviour.fail_next > 0:
+                behaviour.fail_next -= 1
                 self.sink.refused += 1
-                return self.sink.behaviour.fail_code
-            message = email.message_from_bytes(envelope.content, policy=policy.default)
-            self.sink.messages.append(message)
-            self.sink.accepted_at.append(time.time())
+                return behaviour.fail_code
+            hold = behaviour.hold_next > 0
+            if hold:
+                behaviour.hold_next -= 1
+                hold_seconds = behaviour.hold_seconds
+        if hold:
+            try:
+                await self.sink._hold(hold_seconds)
+            except asyncio.CancelledError:
+                # aiosmtpd cancels the handler when the client goes away: nothing was accepted.
+                with self.sink.lock:
+                    self.sink.abandoned += 1
+                raise
+        message = email.message_from_bytes(envelope.content, policy=policy.default)
+        with self.sink.lock:
+            self.sink.accepted.append(Accepted(message, time.monotonic()))
         return "250 Message accepted for delivery"
+
+    async def handle_QUIT(self, server, session, envelope):
+        if self.sink.behaviour.hang_on_quit:
+            await self.sink._hold(None)
+        return "221 Bye"
 
 
 class SmtpSink:
     def __init__(self, port: int | None = None):
         self.port = port or free_port()
         self.behaviour = Behaviour()
-        self.messages: list[EmailMessage] = []
-        # When each message was accepted (time.time()), in the order of `messages`.
-        self.accepted_at: list[float] = []
+        self.accepted: list[Accepted] = []
         self.refused = 0
+        self.abandoned = 0
         self.lock = threading.Lock()
+        # Set while a DATA reply is being held, so a test can act at that exact moment.
+        self.holding = threading.Event()
+        self._release = threading.Event()
         self._controller: Controller | None = None
 
     def start(self) -> "SmtpSink":
@@ -60,14 +99,47 @@ class SmtpSink:
         return self
 
     def stop(self) -> None:
+        """Stop listening: connections are refused until start() is called again."""
         if self._controller is not None:
+            self._release.set()
             self._controller.stop()
             self._controller = None
 
-    def received_for(self, address: str) -> list[EmailMessage]:
+    def hold_next(self, count: int = 1, seconds: float | None = None) -> None:
         with self.lock:
-            return [m for m in self.messages if address in (m["To"] or "")]
+            self._release.clear()
+            self.holding.clear()
+            self.behaviour.hold_next = count
+            self.behaviour.hold_seconds = seconds
+
+    def release(self) -> None:
+        """End every hold now: held messages are accepted if their client is still there."""
+        self._release.set()
+
+    def reset(self) -> None:
+        with self.lock:
+            self.behaviour = Behaviour()
+        self.release()
+        self.holding.clear()
+
+    async def _hold(self, seconds: float | None) -> None:
+        self.holding.set()
+        deadline = None if seconds is None else time.monotonic() + seconds
+        while not self._release.is_set() and (deadline is None or time.monotonic() < deadline):
+            await asyncio.sleep(0.05)
+
+    @property
+    def messages(self) -> list[EmailMessage]:
+        with self.lock:
+            return [item.message for item in self.accepted]
+
+    def received_for(self, address: str) -> list[EmailMessage]:
+        return [m for m in self.messages if address in (m["To"] or "")]
+
+    def accepted_for(self, addresses: set[str]) -> list[Accepted]:
+        with self.lock:
+            return [item for item in self.accepted if (item.message["To"] or "") in addresses]
 
     def count(self) -> int:
         with self.lock:
-            return len(self.messages)
+            return len(self.accepted)

@@ -48,6 +48,31 @@ class Process:
         if self.alive():
             os.killpg(self.popen.pid, sig)
 
+    def signal_main(self, sig: int) -> None:
+        """Signal the main process only, as a process manager does on a deploy."""
+        if self.alive():
+            os.kill(self.popen.pid, sig)
+
+    def kill(self) -> None:
+        """SIGKILL the whole process group (main process and its children) and reap it."""
+        self.signal(signal.SIGKILL)
+        self.popen.wait(10)
+
+    def children(self) -> list[int]:
+        """Process ids whose parent is the main process (a celery worker's pool processes)."""
+        found = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == self.popen.pid:
+                found.append(int(stat.parent.name))
+        return found
+
+    def wait_exit(self, timeout: float) -> int:
+        return self.popen.wait(timeout)
+
     def stop(self, timeout: float = 15) -> None:
         if not self.alive():
             return
@@ -71,6 +96,8 @@ class Stack:
     extra_env: dict = field(default_factory=dict)
     processes: dict = field(default_factory=dict)
     web_port: int = 0
+    # Process ids that have served requests since they started (see tests/faults/conftest.py).
+    warm_processes: dict = field(default_factory=dict)
 
     def __post_init__(self):
         self.root.mkdir(parents=True, exist_ok=True)
@@ -245,7 +272,11 @@ class Stack:
         return session.post(self.base_url + "/", data=data, allow_redirects=False, timeout=30)
 
     def submit_ok(self, **answers) -> str:
-        response = self.submit(**answers)
+        return self.accepted_token(self.submit(**answers))
+
+    @staticmethod
+    def accepted_token(response: requests.Response) -> str:
+        """The status page token of a submit answered with the normal redirect."""
         assert response.status_code == 302, (response.status_code, response.text[:500])
         match = re.match(r"^/s/([^/]+)/$", response.headers["Location"])
         assert match, response.headers["Location"]
