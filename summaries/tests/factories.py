@@ -1,14 +1,5 @@
 from summaries.models import Submission
-
-ANSWERS = {
-    "email": "ada@example.com",
-    "name": "Ada Lovelace",
-    "about": "I write programs for engines that do not exist yet.",
-    "hobby": "Mathematics",
-    "color": "Purple",
-    "saying": "That brain of mine is something more than merely mortal.",
-    "dream_job": "Analyst",
-}
+from summaries.tests.answers import ANSWERS
 
 
 def make_submission(**overrides) -> Submission:

@@ -18,21 +18,12 @@ from pathlib import Path
 
 import requests
 
+from summaries.tests.answers import ANSWERS as VALID_ANSWERS
 from tests.integration.ports import free_port
 from tests.integration.services import delete_broker_queues
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-
-VALID_ANSWERS = {
-    "email": "ada@example.com",
-    "name": "Ada Lovelace",
-    "about": "I write programs for engines that do not exist yet.",
-    "hobby": "Mathematics",
-    "color": "Purple",
-    "saying": "That brain of mine is something more than merely mortal.",
-    "dream_job": "Analyst",
-}
 
 
 @dataclass
