@@ -25,6 +25,11 @@ class DatabaseStorage(Storage):
         StoredFile.objects.update_or_create(name=name, defaults={"content": data, "size": len(data)})
         return name
 
+    def is_name_available(self, name, max_length=None):
+        # _save replaces a file of the same name, so a taken name needs no free alternative
+        # (and no query to find out whether it is taken).
+        return not (max_length and len(name) > max_length)
+
     def exists(self, name):
         from summaries.models import StoredFile
 

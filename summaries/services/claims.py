@@ -55,28 +55,32 @@ def record_event(submission_id: int, status: str, detail: str = "") -> None:
     )
 
 
+def _lease(now) -> dict:
+    """The fields a fresh claim writes; the message that woke us is spent, the lease covers the row."""
+    return {
+        "lease_owner": uuid.uuid4().hex,
+        "lease_until": now + timedelta(seconds=settings.SUBMISSION_LEASE_SECONDS),
+        "next_attempt_at": None,
+        "enqueued_at": None,
+        "updated_at": now,
+    }
+
+
 def claim(submission_id: int, *, waiting: str, leased: str) -> Claim | None:
     """Take the row from `waiting` (when due) or from an expired `leased`, into `leased`."""
     now = timezone.now()
-    owner = uuid.uuid4().hex
+    lease = _lease(now)
     due = Q(status=waiting) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
     abandoned = Q(status=leased, lease_until__lt=now)
     with transaction.atomic():
         won = Submission.objects.filter(Q(pk=submission_id) & (due | abandoned)).update(
-            status=leased,
-            lease_owner=owner,
-            lease_until=now + timedelta(seconds=settings.SUBMISSION_LEASE_SECONDS),
-            attempts=F("attempts") + 1,
-            next_attempt_at=None,
-            # The message that woke us is spent: from here on, the lease covers the row.
-            enqueued_at=None,
-            updated_at=now,
+            status=leased, attempts=F("attempts") + 1, **lease
         )
         if not won:
             return None
         submission = Submission.objects.get(pk=submission_id)
         record_event(submission_id, leased, f"attempt {submission.attempts}")
-    return Claim(submission, owner)
+    return Claim(submission, lease["lease_owner"])
 
 
 def finish(claim_: Claim, status: str, detail: str = "", **fields) -> bool:
@@ -91,6 +95,32 @@ def finish(claim_: Claim, status: str, detail: str = "", **fields) -> bool:
     if not done:
         logger.warning("submission=%s lost its lease before reaching %s", claim_.submission.pk, status)
     return bool(done)
+
+
+def hand_over(claim_: Claim, done: str, detail: str, *, leased: str, **fields) -> Claim | None:
+    """Finish a claimed step at `done` and claim the next one, `leased`, in one transaction.
+
+    The same as finish() followed by claim(), one conditional UPDATE instead of two and no
+    re-read of the row: both state changes are recorded as events, and the next step starts
+    on its first attempt (`fields` may not set attempts).
+    """
+    now = timezone.now()
+    lease = _lease(now)
+    submission = claim_.submission
+    with transaction.atomic():
+        done_and_leased = Submission.objects.filter(
+            pk=submission.pk, lease_owner=claim_.owner, status=submission.status
+        ).update(status=leased, attempts=1, **lease, **fields)
+        if done_and_leased:
+            record_event(submission.pk, done, detail)
+            record_event(submission.pk, leased, "attempt 1")
+    if not done_and_leased:
+        logger.warning("submission=%s lost its lease before reaching %s", submission.pk, done)
+        return None
+    # The row is now exactly what was written: update our copy instead of reading it back.
+    for name, value in {"status": leased, "attempts": 1, **lease, **fields}.items():
+        setattr(submission, name, value)
+    return Claim(submission, lease["lease_owner"])
 
 
 def reopen_failed(queryset) -> list[int]:

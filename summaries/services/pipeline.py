@@ -19,7 +19,7 @@ from django.db import connection as database
 from django.utils import timezone
 
 from summaries.models import SubmissionStatus
-from summaries.services.claims import Claim, claim, finish
+from summaries.services.claims import Claim, claim, finish, hand_over
 from summaries.services.confirmation import send_confirmation_email
 from summaries.services.emailing import DeliveryError, mail_server_connection, send_summary_email
 from summaries.services.rendering import render_summary_pdf
@@ -31,39 +31,55 @@ RECORD_RETRY_MAX_PAUSE_SECONDS = 2.0
 
 
 def process_submission(submission_id: int) -> None:
+    # A row is in one state at a time, so at most one of these claims wins; the most common
+    # one, a fresh submission to render, is tried first and costs the others nothing.
+    rendering = claim(submission_id, waiting=SubmissionStatus.RECEIVED, leased=SubmissionStatus.RENDERING)
+    if rendering is not None:
+        rendered = _render(rendering)
+        if rendered is not None:
+            _send(*rendered)
+        return
     confirming = claim(submission_id, waiting=SubmissionStatus.CONFIRM_QUEUED, leased=SubmissionStatus.CONFIRM_SENDING)
     if confirming is not None:
         # Double opt-in: the summary waits for the link to be followed (services/confirmation.py).
         _deliver(confirming, SubmissionStatus.CONFIRM_QUEUED, send_confirmation_email, SubmissionStatus.UNCONFIRMED)
         return
-    rendering = claim(submission_id, waiting=SubmissionStatus.RECEIVED, leased=SubmissionStatus.RENDERING)
-    if rendering is not None and not _render(rendering):
-        return
     sending = claim(submission_id, waiting=SubmissionStatus.RENDERED, leased=SubmissionStatus.SENDING)
     if sending is not None:
-        _send(sending)
+        with sending.submission.pdf.open("rb") as stored:
+            _send(sending, stored.read())
 
 
-def _render(claim_: Claim) -> bool:
+def _render(claim_: Claim) -> tuple[Claim, bytes] | None:
+    """Render and store the PDF; returns the claim to send it, with the PDF, or None."""
     submission = claim_.submission
     try:
         pdf = render_summary_pdf(submission)
     except SoftTimeLimitExceeded:
         _retry_or_fail(claim_, SubmissionStatus.RECEIVED, "Rendering took too long.")
-        return False
+        return None
     except Exception as exc:  # noqa: BLE001 - any render failure is retried up to the limit
         logger.exception("submission=%s render failed", submission.pk)
         _retry_or_fail(claim_, SubmissionStatus.RECEIVED, f"Rendering failed: {type(exc).__name__}")
-        return False
+        return None
     # The name is fixed per submission and the storage overwrites, so a retried render
     # replaces the file rather than leaving copies behind.
     name = submission.pdf.storage.save(f"summaries/{submission.pk}.pdf", ContentFile(pdf))
-    return finish(claim_, SubmissionStatus.RENDERED, attempts=0, pdf=name, rendered_at=timezone.now(), last_error="")
+    # Straight on to sending, with the PDF still in memory: one transaction records both
+    # steps instead of finishing, claiming again and reading the PDF back from the database.
+    sending = hand_over(
+        claim_,
+        SubmissionStatus.RENDERED,
+        "",
+        leased=SubmissionStatus.SENDING,
+        pdf=name,
+        rendered_at=timezone.now(),
+        last_error="",
+    )
+    return None if sending is None else (sending, pdf)
 
 
-def _send(claim_: Claim) -> None:
-    with claim_.submission.pdf.open("rb") as stored:
-        pdf = stored.read()
+def _send(claim_: Claim, pdf: bytes) -> None:
     _deliver(
         claim_,
         SubmissionStatus.RENDERED,
