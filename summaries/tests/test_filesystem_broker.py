@@ -45,3 +45,28 @@ def test_messages_published_during_a_busy_read_all_arrive_whole(settings, tmp_pa
         writer.join()
     assert errors == []
     assert sorted(received) == list(range(total))
+
+
+def test_an_ack_wakes_a_consumer_waiting_out_a_long_polling_interval(tmp_path):
+    # With prefetch 1 the second message may only be taken once the first is acknowledged. The
+    # polling interval is an hour: without the wake-up the drain below sleeps through it (the
+    # join gives up long before), with it the second message arrives as soon as the first is acked.
+    folder = str(tmp_path)
+    options = {"data_folder_in": folder, "data_folder_out": folder, "control_folder": folder, "polling_interval": 3600}
+    queue = Queue("wake", Exchange("wake"), "wake")
+    with app.connection_for_write(transport_options=options) as connection:
+        producer = connection.Producer()
+        for number in range(2):
+            producer.publish({"n": number}, exchange=queue.exchange, routing_key="wake", declare=[queue])
+        received = []
+        consumer = connection.Consumer([queue], callbacks=[lambda body, message: received.append(message)])
+        consumer.qos(prefetch_count=1)
+        with consumer:
+            connection.drain_events()
+            [first] = received
+            drainer = threading.Thread(target=connection.drain_events, daemon=True)
+            drainer.start()
+            first.ack()
+            drainer.join(timeout=60)
+            assert not drainer.is_alive(), "the consumer slept through the ack"
+    assert [message.payload["n"] for message in received] == [0, 1]
