@@ -14,7 +14,7 @@ from datetime import timedelta
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.db import connection as database
 from django.utils import timezone
 
@@ -62,20 +62,22 @@ def _render(claim_: Claim) -> tuple[Claim, bytes] | None:
         logger.exception("submission=%s render failed", submission.pk)
         _retry_or_fail(claim_, SubmissionStatus.RECEIVED, f"Rendering failed: {type(exc).__name__}")
         return None
-    # The name is fixed per submission and the storage overwrites, so a retried render
-    # replaces the file rather than leaving copies behind.
-    name = submission.pdf.storage.save(f"summaries/{submission.pk}.pdf", ContentFile(pdf))
-    # Straight on to sending, with the PDF still in memory: one transaction records both
-    # steps instead of finishing, claiming again and reading the PDF back from the database.
-    sending = hand_over(
-        claim_,
-        SubmissionStatus.RENDERED,
-        "",
-        leased=SubmissionStatus.SENDING,
-        pdf=name,
-        rendered_at=timezone.now(),
-        last_error="",
-    )
+    # Straight on to sending, with the PDF still in memory: one short transaction keeps the
+    # PDF and records both steps, instead of a commit each for the file, finishing and claiming
+    # again, and a read of the PDF back from the database.
+    with transaction.atomic():
+        # The name is fixed per submission and the storage overwrites, so a retried render
+        # replaces the file rather than leaving copies behind.
+        name = submission.pdf.storage.save(f"summaries/{submission.pk}.pdf", ContentFile(pdf))
+        sending = hand_over(
+            claim_,
+            SubmissionStatus.RENDERED,
+            "",
+            leased=SubmissionStatus.SENDING,
+            pdf=name,
+            rendered_at=timezone.now(),
+            last_error="",
+        )
     return None if sending is None else (sending, pdf)
 
 
