@@ -20,7 +20,8 @@ def test_a_backlog_of_pdf_jobs_does_not_hold_up_the_sweep(make_stack):
     stack.start_web()
     stack.submit_many("backlog", 40)
     broker = redis.Redis.from_url(redis_url)
-    assert broker.llen(stack.queue) == 40
+    # Each submit publishes just after its response has been sent, so the last may lag a moment.
+    wait_until(lambda: broker.llen(stack.queue) == 40, 10, "all 40 jobs in the PDF queue")
 
     # One worker on both queues, as the Procfile starts it. A sweep expires after one interval:
     # on the PDF queue it would wait behind the backlog and expire, again and again.

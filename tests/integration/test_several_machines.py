@@ -160,10 +160,18 @@ def test_several_beats_at_once_publish_each_stalled_submission_once(make_stack, 
             stack.start_web(CELERY_BROKER_URL=f"redis://127.0.0.1:{free_port()}/0")
             tokens = list(stack.submit_many("stalled", 20).values())
             rows = Rows(database_url)
-            stalled = rows.query(
-                "SELECT id FROM summaries_submission WHERE token = ANY(%s) AND enqueued_at IS NULL", tokens
-            )
-            assert len(stalled) == len(tokens)
+
+            def unpublished() -> list:
+                return rows.query(
+                    "SELECT id FROM summaries_submission WHERE token = ANY(%s) AND enqueued_at IS NULL", tokens
+                )
+
+            def all_unpublished() -> list | None:
+                found = unpublished()
+                return found if len(found) == len(tokens) else None
+
+            # Each submit tries its publish just after its response, so the last may lag a moment.
+            stalled = wait_until(all_unpublished, 10, "every submission marked unpublished")
 
             for index in range(3):
                 stack.start_beat(f"beat{index + 1}")
@@ -174,11 +182,7 @@ def test_several_beats_at_once_publish_each_stalled_submission_once(make_stack, 
                 return len(re.findall(r"sweep_stalled_submissions\[\S+\] succeeded", sweeper.log_text()))
 
             wait_until(
-                lambda: (
-                    not rows.query(
-                        "SELECT 1 FROM summaries_submission WHERE token = ANY(%s) AND enqueued_at IS NULL", tokens
-                    )
-                ),
+                lambda: not unpublished(),
                 60,
                 "every stalled submission published",
             )
