@@ -16,7 +16,7 @@ import os
 import threading
 import uuid
 from queue import Empty
-from time import monotonic
+from time import monotonic, monotonic_ns
 
 from kombu.transport import filesystem
 from kombu.utils.encoding import str_to_bytes
@@ -25,7 +25,9 @@ from kombu.utils.json import dumps
 
 class Channel(filesystem.Channel):
     def _put(self, queue, payload, **kwargs):
-        name = f"{int(round(monotonic() * 1000))}_{uuid.uuid4()}.{queue}.msg"
+        # Readers take files in name order: nanoseconds, zero-padded, keep that close to FIFO
+        # (kombu's milliseconds put messages of one burst in random order).
+        name = f"{monotonic_ns():020d}_{uuid.uuid4()}.{queue}.msg"
         final = os.path.join(self.data_folder_out, name)
         # Readers match on the part after the first dot being exactly "<queue>.msg".
         partial = final + ".partial"
