@@ -1,11 +1,10 @@
-"""CACHES from one CACHE_URL, for the rate limits (the product caches nothing else).
+"""CACHES from one CACHE_URL, and whether the rate limits count there or in the database.
 
-The default must be shared by every process: `make run` and a production host run several
-gunicorn workers, and a per-process memory cache would give each its own counts. The default
-is a table in the product's own database (created by a migration): every process on every
-machine already shares that database, no server is added, and when the table fills up its
-expired entries are removed first (the file cache would cull at random, live counts included).
-Redis is atomic and takes the writes off the database.
+The product caches nothing: Django's cache holds only the rate-limit counts, and only when
+CACHE_URL names one. Unset (or `db://`), the counts are rows in the product's own database
+(summaries.security.rate_limits), which every process on every machine already shares. The
+default cache is then a per-process memory cache that nothing reads or writes, so it can never
+give two gunicorn workers different answers.
 """
 
 from pathlib import Path
@@ -13,28 +12,30 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
-# Created by summaries/migrations/0004_security_rate_limit_cache_table.py.
-DATABASE_CACHE_TABLE = "summaries_rate_limit_cache"
 # Room for the counts of this many client addresses and recipients before old ones are culled.
 MAX_ENTRIES = 20_000
+DATABASE_SCHEMES = {"", "db"}
+
+
+def rate_limits_count_in_cache(url: str) -> bool:
+    return urlsplit(url).scheme not in DATABASE_SCHEMES
 
 
 def caches_from_url(url: str, data_dir: Path) -> dict:
-    scheme = urlsplit(url).scheme if url else "db"
-    options = {"MAX_ENTRIES": MAX_ENTRIES}
+    scheme = urlsplit(url).scheme
     if scheme in {"redis", "rediss"}:
         default = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
-    elif scheme == "db":
-        default = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": DATABASE_CACHE_TABLE}
-        default["OPTIONS"] = options
     elif scheme == "file":
         location = urlsplit(url).path or str(data_dir / "cache")
-        default = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": location}
-        default["OPTIONS"] = options
-    elif scheme == "locmem":
+        default = {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": location,
+            "OPTIONS": {"MAX_ENTRIES": MAX_ENTRIES},
+        }
+    elif scheme in DATABASE_SCHEMES | {"locmem"}:
         default = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     else:
         raise ImproperlyConfigured(
-            f"CACHE_URL must be db://, redis://, rediss://, file:///path or locmem://, not {url!r}."
+            f"CACHE_URL must be empty, db://, redis://, rediss://, file:///path or locmem://, not {url!r}."
         )
     return {"default": default}

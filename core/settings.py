@@ -13,7 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 from kombu import Exchange, Queue
 
-from core.caches import caches_from_url
+from core.caches import caches_from_url, rate_limits_count_in_cache
 from core.env import REQUIRED, env_bool, env_float, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -154,7 +154,10 @@ RATE_LIMIT_PER_IP = env_rate("RATE_LIMIT_PER_IP", "20/h")
 RATE_LIMIT_PER_RECIPIENT = env_rate("RATE_LIMIT_PER_RECIPIENT", "3/h")
 # The header a trusted proxy puts the client address in (e.g. X-Forwarded-For); empty: REMOTE_ADDR.
 CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER", "")
-CACHES = caches_from_url(env_str("CACHE_URL", ""), DATA_DIR)
+# Where the rate limits count: rows in the database, unless CACHE_URL names a cache (core/caches.py).
+cache_url = env_str("CACHE_URL", "")
+CACHES = caches_from_url(cache_url, DATA_DIR)
+RATE_LIMITS_COUNT_IN_CACHE = rate_limits_count_in_cache(cache_url)
 # Double opt-in: email a confirmation link first, and make and send the summary only once it is followed.
 CONFIRM_EMAIL = env_bool("CONFIRM_EMAIL", False)
 # The site's public address, for links in emails (needed when CONFIRM_EMAIL is on).

@@ -127,3 +127,16 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return self.hostname
+
+
+class RateLimitCount(models.Model):
+    """How many submits one client address or recipient made in one window (security/rate_limits.py)."""
+
+    # A salted hash with the scope and window: never the address or email itself.
+    key = models.CharField(max_length=128, primary_key=True)
+    count = models.PositiveIntegerField()
+    # The window's end plus a margin; the hourly retention job deletes the rows past it.
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,6 +1,7 @@
 """HTTP only: validate, hand over to the services, answer."""
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
@@ -23,9 +24,13 @@ CONFIRMED_MESSAGE = "Thank you: your address is confirmed and your summary is on
 def submit_form(request):
     form = SubmissionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        if exceeded := check_submission(rate_limit_key(client_ip(request)), form.cleaned_data["email"]):
+        # One transaction, so the counts and the new row cost a single commit (a refused
+        # attempt commits its counts and nothing else).
+        with transaction.atomic():
+            exceeded = check_submission(rate_limit_key(client_ip(request)), form.cleaned_data["email"])
+            submission = None if exceeded else accept_submission(form.answers())
+        if exceeded:
             return too_many(request, exceeded)
-        submission = accept_submission(form.answers())
         messages.success(request, CONFIRM_FIRST_MESSAGE if submission.confirmation_token else SUBMITTED_MESSAGE)
         return redirect("summaries:status", token=submission.token)
     return render(request, "summaries/form.html", {"form": form}, status=400 if form.is_bound else 200)

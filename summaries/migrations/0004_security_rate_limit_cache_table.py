@@ -1,10 +1,11 @@
-# The table of the default cache (core/caches.py), where the rate limits keep their counts.
+# The table of the default cache, where the rate limits kept their counts until 0006.
 # Created here so that `migrate`, which every deployment runs, is all it takes.
 
 from django.core.management import call_command
 from django.db import migrations
 
-from core.caches import DATABASE_CACHE_TABLE
+# Named here, not imported: core/caches.py no longer uses this table (0006 drops it).
+DATABASE_CACHE_TABLE = "summaries_rate_limit_cache"
 
 
 def create_table(apps, schema_editor):

@@ -10,7 +10,9 @@ from summaries.services.publishing import publish_after_commit
 
 
 def accept_submission(answers: dict) -> Submission:
-    with transaction.atomic():
+    # Within the submit's transaction (views.submit_form) a savepoint would only add round
+    # trips: an error here fails the whole submit anyway. The publish waits for the outer commit.
+    with transaction.atomic(savepoint=False):
         # enqueued_at is set before the publish so the happy path costs no second write;
         # a failed publish clears it, and a web process dying in between is caught by the
         # sweep once SUBMISSION_REQUEUE_AFTER_SECONDS have passed.

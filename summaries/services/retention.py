@@ -1,8 +1,9 @@
 """Forgetting people: answers, history and PDFs are deleted RETENTION_DAYS after submission.
 
-Run by Celery beat (see CELERY_BEAT_SCHEDULE). Rows are deleted in small batches, each its own
-short transaction, so a large backlog never holds a lock for long. A row still being worked on
-after that long is long past any retry, so age alone decides.
+Run hourly by Celery beat (see CELERY_BEAT_SCHEDULE), which also deletes the rate-limit counts
+whose window is over. Submissions are deleted in small batches, each its own short transaction,
+so a large backlog never holds a lock for long. A row still being worked on after that long is
+long past any retry, so age alone decides.
 """
 
 import logging
@@ -12,7 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from summaries.models import StoredFile, Submission
+from summaries.models import RateLimitCount, StoredFile, Submission
 
 logger = logging.getLogger("summaries.retention")
 
@@ -23,8 +24,15 @@ def retention_cutoff():
     return timezone.now() - timedelta(days=settings.RETENTION_DAYS)
 
 
+def delete_expired_rate_limit_counts() -> int:
+    """Counts past their window (security/rate_limits.py) only take up room, whatever RETENTION_DAYS says."""
+    deleted, _ = RateLimitCount.objects.filter(expires_at__lt=timezone.now()).delete()
+    return deleted
+
+
 def delete_expired_submissions() -> int:
     """Delete every submission (with its events and PDF) older than the cutoff; returns how many."""
+    delete_expired_rate_limit_counts()
     if not settings.RETENTION_DAYS:
         return 0
     cutoff = retention_cutoff()

@@ -1,16 +1,30 @@
-"""Abuse limits: per client address and per recipient, in the shared cache, with a clear 429."""
+"""Abuse limits: per client address and per recipient, counted in the database, with a clear 429."""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 
-from core.caches import caches_from_url
+from core.caches import caches_from_url, rate_limits_count_in_cache
 from core.env import env_rate
-from summaries.models import Submission
+from summaries.models import RateLimitCount, Submission, SubmissionEvent
 from summaries.security.client_ip import client_ip, rate_limit_key
-from summaries.security.rate_limits import hit
+from summaries.security.rate_limits import check_submission, current_window, hit
+from summaries.services.retention import delete_expired_submissions
+from tests.integration.services import fresh_postgres_database, require_redis
 
 pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def submit(client, answers, ip="203.0.113.7", **extra):
@@ -59,17 +73,101 @@ def test_the_count_starts_again_in_the_next_window():
     assert hit("t", "x", rate, now=1021.0) is None
 
 
-def test_cache_keys_hold_no_address():
-    from django.db import connection
+def test_a_limit_of_n_allows_n_then_refuses_until_the_window_ends():
+    rate = (3, 600)  # the window of now=1000 runs from 600 to 1200
+    assert [hit("t", "x", rate, now=1000.0 + n) for n in range(3)] == [None, None, None]
+    exceeded = hit("t", "x", rate, now=1100.0)
+    assert exceeded is not None and exceeded.scope == "t" and exceeded.retry_after == 100
 
-    from core.caches import DATABASE_CACHE_TABLE
 
-    hit("recipient", "ada@example.com", (5, 60), now=0.0)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT cache_key, value FROM {DATABASE_CACHE_TABLE}")
-        rows = cursor.fetchall()
-    assert rows
-    assert "ada@example.com" not in repr(rows)
+def test_a_refused_submit_saves_nothing_but_still_counts(client, settings, answers):
+    settings.RATE_LIMIT_PER_RECIPIENT = (1, 3600)
+    assert [submit(client, answers).status_code for _ in range(2)] == [302, 429]
+    assert Submission.objects.count() == SubmissionEvent.objects.count() == 1
+    assert list(RateLimitCount.objects.values_list("count", flat=True)) == [2]
+
+
+def test_counts_are_kept_under_hashed_keys_with_no_address_in_them(settings):
+    settings.RATE_LIMIT_PER_IP = (5, 60)
+    settings.RATE_LIMIT_PER_RECIPIENT = (5, 60)
+    check_submission("198.51.100.7", "Ada@Example.com")
+    rows = list(RateLimitCount.objects.values_list("key", "count"))
+    assert len(rows) == 2 and {count for _, count in rows} == {1}
+    assert not any(secret in repr(rows).lower() for secret in ["ada", "example.com", "198.51.100.7"])
+
+
+def test_one_statement_counts_both_limits_of_a_submit(settings):
+    settings.RATE_LIMIT_PER_IP = (5, 60)
+    settings.RATE_LIMIT_PER_RECIPIENT = (5, 60)
+    with CaptureQueriesContext(connection) as queries:
+        check_submission("198.51.100.7", "ada@example.com")
+    assert len(queries) == 1
+    assert sorted(RateLimitCount.objects.values_list("count", flat=True)) == [1, 1]
+
+
+def test_only_the_limits_that_are_on_are_counted(settings):
+    settings.RATE_LIMIT_PER_IP = None
+    settings.RATE_LIMIT_PER_RECIPIENT = (5, 60)
+    check_submission("198.51.100.7", "ada@example.com")
+    assert RateLimitCount.objects.count() == 1
+    settings.RATE_LIMIT_PER_RECIPIENT = None
+    with CaptureQueriesContext(connection) as queries:
+        assert check_submission("198.51.100.7", "ada@example.com") is None
+    assert len(queries) == 0
+
+
+def test_the_hourly_retention_job_deletes_expired_counts_and_keeps_live_ones(settings):
+    settings.RETENTION_DAYS = 0  # keeping answers forever does not keep counts forever
+    hit("ip", "198.51.100.1", (5, 60), now=time.time() - 3600)
+    hit("ip", "198.51.100.2", (5, 3600))
+    delete_expired_submissions()
+    assert list(RateLimitCount.objects.values_list("key", flat=True)) == [
+        current_window("ip", "198.51.100.2", (5, 3600), time.time()).key
+    ]
+
+
+def test_with_a_redis_cache_url_the_counts_are_kept_in_redis(settings, tmp_path):
+    settings.CACHES = caches_from_url(require_redis().rsplit("/", 1)[0] + "/7", tmp_path)
+    settings.RATE_LIMITS_COUNT_IN_CACHE = True
+    identity = f"test-{uuid.uuid4().hex}"  # the shared Redis may hold counts from other runs
+    assert [hit("recipient", identity, (2, 3600)) is None for _ in range(3)] == [True, True, False]
+    key = current_window("recipient", identity, (2, 3600), time.time()).key
+    assert cache.get(key) == 3
+    cache.delete(key)
+    assert not RateLimitCount.objects.exists()
+
+
+SIMULTANEOUS_SUBMITS = """
+import threading
+from django.db import connection
+from summaries.security.rate_limits import check_submission
+start, accepted = threading.Barrier(12), []
+def submit():
+    connection.ensure_connection()
+    start.wait()
+    accepted.append(check_submission("198.51.100.1", "ada@example.com") is None)
+    connection.close()
+threads = [threading.Thread(target=submit) for _ in range(12)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+print(sum(accepted))
+"""
+
+
+def manage(*args: str, env: dict) -> str:
+    command = [sys.executable, "manage.py", *args]
+    return subprocess.run(
+        command, cwd=ROOT, env={**os.environ, **env}, check=True, capture_output=True, text=True
+    ).stdout
+
+
+def test_simultaneous_submits_never_overshoot_a_limit_on_postgresql():
+    with fresh_postgres_database() as url:
+        env = {"DATABASE_URL": url, "RATE_LIMIT_PER_IP": "100/h", "RATE_LIMIT_PER_RECIPIENT": "5/h"}
+        manage("migrate", "-v0", env=env)
+        assert manage("shell", "-v0", "-c", SIMULTANEOUS_SUBMITS, env=env).strip() == "5"
 
 
 @pytest.mark.parametrize(
@@ -88,48 +186,22 @@ def test_a_malformed_rate_stops_start_up_naming_the_variable(monkeypatch, value)
         env_rate("RATE_LIMIT_PER_RECIPIENT", "3/h")
 
 
-def test_the_cache_is_redis_when_configured_and_the_database_otherwise(tmp_path):
+def test_the_counts_are_in_the_database_unless_cache_url_names_a_cache(tmp_path):
     redis = caches_from_url("redis://127.0.0.1:6379/3", tmp_path)["default"]
     assert redis == {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:6379/3"}
-    default = caches_from_url("", tmp_path)["default"]
-    assert default["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
     files = caches_from_url("file:///srv/cache", tmp_path)["default"]
     assert files["BACKEND"].endswith("FileBasedCache") and files["LOCATION"] == "/srv/cache"
+    for url in ["", "db://"]:
+        assert caches_from_url(url, tmp_path)["default"]["BACKEND"].endswith("LocMemCache")
+        assert not rate_limits_count_in_cache(url)
+    assert all(map(rate_limits_count_in_cache, ["redis://x:6379/1", "rediss://x", "file:///srv/cache", "locmem://"]))
     with pytest.raises(ImproperlyConfigured, match="CACHE_URL"):
         caches_from_url("memcached://x", tmp_path)
 
 
-def test_the_default_cache_is_shared_by_every_process_through_the_database(settings):
+def test_by_default_the_counts_are_shared_by_every_process_through_the_database(settings):
     """Every gunicorn worker must see the same counts: the test run uses the default too."""
-    from core.caches import DATABASE_CACHE_TABLE
-
-    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
-    assert settings.CACHES["default"]["LOCATION"] == DATABASE_CACHE_TABLE
-
-
-def test_expired_counts_make_room_before_live_ones_are_culled():
-    from datetime import timedelta
-
-    from django.core.cache import cache
-    from django.db import connection
-    from django.utils import timezone
-
-    from core.caches import DATABASE_CACHE_TABLE
-
-    for n in range(12):
-        hit("ip", f"203.0.113.{n}", (1, 60))
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {DATABASE_CACHE_TABLE} SET expires = %s", [timezone.now() - timedelta(hours=1)])
-    hit("recipient", "live@example.com", (1, 3600))
-    full_size, cache._max_entries = cache._max_entries, 5
-    try:
-        hit("ip", "198.51.100.1", (1, 60))  # a write with the table over its size: the cull runs
-    finally:
-        cache._max_entries = full_size
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM {DATABASE_CACHE_TABLE}")
-        assert cursor.fetchone()[0] == 2
-    assert hit("recipient", "live@example.com", (1, 3600)) is not None
+    assert settings.RATE_LIMITS_COUNT_IN_CACHE is False
 
 
 def request_from(remote: str, **headers):

@@ -3,9 +3,11 @@ from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from summaries.models import Submission, SubmissionStatus
+from summaries.models import RateLimitCount, Submission, SubmissionStatus
 from summaries.tests.factories import ANSWERS, make_submission
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -48,6 +50,21 @@ def test_an_invalid_post_shows_the_error_keeps_the_answers_and_saves_nothing(cli
     assert 'value="Ada Lovelace"' in response.text
     assert Submission.objects.count() == 0
     assert published == []
+
+
+def test_the_limits_and_the_new_row_commit_together_and_only_then_is_it_published(client, settings, monkeypatch):
+    settings.RATE_LIMIT_PER_IP = settings.RATE_LIMIT_PER_RECIPIENT = (5, 3600)
+    published_in_a_transaction = []
+    monkeypatch.setattr(
+        "summaries.tasks.process_submission.apply_async",
+        lambda args, **kw: published_in_a_transaction.append(connection.in_atomic_block),
+    )
+    with CaptureQueriesContext(connection) as queries:
+        assert client.post(reverse("summaries:form"), ANSWERS).status_code == 302
+    # Both counts, the row and its first event: one transaction, no savepoints, one commit.
+    assert [query["sql"].split()[0] for query in queries] == ["BEGIN", "INSERT", "INSERT", "INSERT", "COMMIT"]
+    assert RateLimitCount.objects.count() == 2 and Submission.objects.count() == 1
+    assert published_in_a_transaction == [False]
 
 
 def test_a_broker_that_refuses_still_gives_the_success_redirect(client, monkeypatch):
