@@ -14,5 +14,5 @@ class SummariesConfig(AppConfig):
 
     def ready(self) -> None:
         os.environ.setdefault("SOURCE_DATE_EPOCH", REPRODUCIBLE_FONT_TIMESTAMP)
-        # Connects the worker warm-up to Celery's worker_process_init signal.
-        from summaries import worker_warmup  # noqa: F401
+        # Connects the worker process preparation (warm-up, priority, memory) to Celery's signals.
+        from summaries import worker_process  # noqa: F401

@@ -4,7 +4,7 @@ Most of a stock `HTML(string=...).write_pdf()` call is not layout: each call bui
 configuration (Fontconfig reads its list of fonts again and Pango's font caches start empty)
 and parses the template's stylesheets again. Both are the same for every job, so each worker
 process prepares them once and every render reuses them; `warm_up` does it when the process
-starts, so that its first job is as fast as its tenth (see summaries/worker_warmup.py).
+starts, so that its first job is as fast as its tenth (see summaries/worker_process.py).
 """
 
 import os

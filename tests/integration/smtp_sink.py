@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
+from functools import cached_property
 
 from aiosmtpd.controller import Controller
 
@@ -36,8 +37,16 @@ class Behaviour:
 
 @dataclass(frozen=True)
 class Accepted:
-    message: EmailMessage
+    raw: bytes
+    recipients: tuple[str, ...]  # the envelope's RCPT TO addresses
     at: float  # time.monotonic() when the 250 reply was sent
+
+    @cached_property
+    def message(self) -> EmailMessage:
+        # Parsed when a test reads it, not before the 250: parsing a summary email takes the
+        # email package ~4.5 ms, which a real server does not spend before accepting, and which
+        # the benchmarks would otherwise count as the product's.
+        return email.message_from_bytes(self.raw, policy=policy.default)
 
 
 class _Handler:
@@ -69,9 +78,9 @@ class _Handler:
                 with self.sink.lock:
                     self.sink.abandoned += 1
                 raise
-        message = email.message_from_bytes(envelope.content, policy=policy.default)
+        accepted = Accepted(envelope.content, tuple(envelope.rcpt_tos), time.monotonic())
         with self.sink.lock:
-            self.sink.accepted.append(Accepted(message, time.monotonic()))
+            self.sink.accepted.append(accepted)
         return "250 Message accepted for delivery"
 
     async def handle_QUIT(self, server, session, envelope):
@@ -138,7 +147,7 @@ class SmtpSink:
 
     def accepted_for(self, addresses: set[str]) -> list[Accepted]:
         with self.lock:
-            return [item for item in self.accepted if (item.message["To"] or "") in addresses]
+            return [item for item in self.accepted if addresses.intersection(item.recipients)]
 
     def count(self) -> int:
         with self.lock:

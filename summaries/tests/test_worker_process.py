@@ -1,0 +1,72 @@
+"""A Celery worker child prepares itself when it starts, and frees each job's memory after it."""
+
+import gc
+
+import pytest
+from celery.signals import task_postrun, worker_process_init
+
+from summaries import worker_process
+from summaries.models import Submission
+from summaries.services import rendering
+from summaries.tests.answers import ANSWERS
+
+
+@pytest.fixture
+def child_process(monkeypatch):
+    """Play a fresh worker child in this process, without lowering the test run's priority for good."""
+    niceness_asked = []
+    monkeypatch.setattr(worker_process.os, "nice", niceness_asked.append)
+    monkeypatch.setattr(rendering, "_current", None)
+    monkeypatch.setattr(worker_process, "_prepared", False)
+    yield niceness_asked
+    gc.unfreeze()
+
+
+def test_worker_process_init_lowers_priority_warms_up_and_freezes_what_it_loaded(child_process, settings):
+    settings.WORKER_NICENESS = 10
+    worker_process_init.send(sender=None)
+    assert child_process == [10]
+    assert rendering._renderer().warmed_up
+    assert gc.get_freeze_count() > 0
+    assert worker_process._prepared
+
+
+def test_a_niceness_of_zero_leaves_the_priority_alone(child_process, settings):
+    settings.WORKER_NICENESS = 0
+    worker_process_init.send(sender=None)
+    assert child_process == []
+
+
+def test_the_renderer_is_warmed_up_once(child_process):
+    assert worker_process.warm_up_renderer() is True
+    assert worker_process.warm_up_renderer() is False
+
+
+def test_a_failed_warm_up_leaves_the_worker_running(monkeypatch, caplog):
+    def broken_renderer():
+        raise OSError("no fonts")
+
+    monkeypatch.setattr(rendering, "_renderer", broken_renderer)
+    assert worker_process.warm_up_renderer() is False
+    assert "render warm-up failed" in caplog.text
+
+
+def test_after_each_job_a_prepared_child_frees_that_jobs_garbage(child_process):
+    worker_process_init.send(sender=None)
+    gc.disable()  # so that only the signal can collect what the render left behind
+    try:
+        rendering.render_summary_pdf(Submission(**ANSWERS))
+        task_postrun.send(sender=None)
+        assert gc.collect() == 0
+        rendering.render_summary_pdf(Submission(**ANSWERS))
+        assert gc.collect() > 0, "a render leaves objects in reference cycles: the signal has work to do"
+    finally:
+        gc.enable()
+
+
+def test_a_process_that_was_not_prepared_is_not_collected_after_tasks(monkeypatch):
+    collections = []
+    monkeypatch.setattr(worker_process.gc, "collect", lambda *args: collections.append(args))
+    monkeypatch.setattr(worker_process, "_prepared", False)
+    task_postrun.send(sender=None)
+    assert collections == []
