@@ -171,6 +171,9 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+# A worker keeps its connection to the mail server open this long after a delivery, for the
+# next one (summaries/services/mail_connections.py); 0: a new connection for every email.
+EMAIL_CONNECTION_REUSE_SECONDS = env_float("EMAIL_CONNECTION_REUSE_SECONDS", 10.0)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "About Me <no-reply@localhost>")
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",

@@ -9,6 +9,8 @@ ready, which is why CELERY_WORKER_PROC_ALIVE_TIMEOUT leaves room for it):
 - it hides everything loaded so far from Python's cycle collector (gc.freeze): those objects
   live as long as the process, and a collection need not walk them again after every job.
 
+When it exits, it closes the connection to the mail server it kept for the next email.
+
 After each job (task_postrun, in the child) it collects that job's garbage at once. A render
 leaves its document and its copies of the fonts it used (10 MB for the colour emoji font) in
 reference cycles, which are otherwise freed only when the collector's thresholds say so,
@@ -22,10 +24,10 @@ import logging
 import os
 import time
 
-from celery.signals import task_postrun, worker_process_init
+from celery.signals import task_postrun, worker_process_init, worker_process_shutdown
 from django.conf import settings
 
-from summaries.services import rendering
+from summaries.services import mail_connections, rendering
 
 logger = logging.getLogger("summaries.worker_process")
 
@@ -48,6 +50,12 @@ def prepare_worker_process(**_signal) -> None:
 def collect_job_garbage(**_signal) -> None:
     if _prepared:
         gc.collect()
+
+
+@worker_process_shutdown.connect(dispatch_uid="summaries.worker_process.let_go_of_the_mail_server")
+def let_go_of_the_mail_server(**_signal) -> None:
+    # The connection kept for the next email (services/mail_connections.py) has no next email.
+    mail_connections.drop_kept_connection()
 
 
 def lower_priority(niceness: int) -> None:

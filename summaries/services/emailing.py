@@ -12,6 +12,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
 
 from summaries.models import Submission
+from summaries.services.mail_connections import drop, keep, take_kept_connection
 
 SUBJECT = "Your Personal Summary"
 
@@ -47,34 +48,31 @@ def build_summary_email(submission: Submission, pdf: bytes) -> EmailMultiAlterna
 
 @contextmanager
 def mail_server_connection() -> Iterator[BaseEmailBackend]:
-    """An open connection to the mail server for one delivery, closed quietly afterwards.
+    """An open connection to the mail server for one delivery: the one kept from the last
+    delivery when it still answers (services/mail_connections.py), else a new one.
 
-    The caller records the delivery before the connection is closed: the server has the mail
-    once it accepts DATA, so waiting for its goodbye (QUIT) first would only widen the window in
-    which a crash causes a second copy, and a goodbye that fails must not look like a failed send.
+    The caller records the delivery before the connection is kept or closed: the server has the
+    mail once it accepts DATA, so waiting for its goodbye (QUIT) first would only widen the window
+    in which a crash causes a second copy, and a goodbye that fails must not look like a failed send.
     """
-    connection = get_connection(fail_silently=False)
-    with _delivery_errors():
-        connection.open()
+    connection = take_kept_connection()
+    if connection is None:
+        connection = get_connection(fail_silently=False)
+        with _delivery_errors():
+            connection.open()
     try:
         yield connection
     except BaseException:
         # No goodbye to a server that failed or hangs: a QUIT would wait out EMAIL_TIMEOUT again,
         # past a soft time limit that fired while it was waiting.
-        _drop(connection)
+        drop(connection)
         raise
+    if keep(connection):
+        return
     try:
         connection.close()
     except (smtplib.SMTPException, OSError) as exc:
         logger.warning("closing the mail server connection failed after delivery: %s", type(exc).__name__)
-
-
-def _drop(connection: BaseEmailBackend) -> None:
-    """Close the socket of Django's SMTP backend without the QUIT its close() would send."""
-    smtp = getattr(connection, "connection", None)
-    if smtp is not None:
-        smtp.close()
-        connection.connection = None
 
 
 def send_summary_email(submission: Submission, pdf: bytes, connection: BaseEmailBackend | None = None) -> None:

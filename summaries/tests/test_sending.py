@@ -4,6 +4,7 @@ import pytest
 from django.core.files.base import ContentFile
 
 from summaries.models import Submission, SubmissionStatus
+from summaries.services import mail_connections
 from summaries.services.pipeline import process_submission
 from tests.integration.smtp_sink import SmtpSink
 
@@ -21,6 +22,7 @@ def sink(settings):
     settings.EMAIL_USE_TLS = False
     settings.EMAIL_TIMEOUT = 1
     yield smtp
+    mail_connections.drop_kept_connection()
     smtp.stop()
 
 
@@ -30,7 +32,9 @@ def rendered_submission(**answers) -> Submission:
     return submission
 
 
-def test_a_goodbye_the_mail_server_never_answers_does_not_undo_the_delivery(sink):
+@pytest.mark.parametrize("reuse_seconds", [0, 10])
+def test_a_goodbye_the_mail_server_never_answers_does_not_undo_the_delivery(sink, settings, reuse_seconds):
+    settings.EMAIL_CONNECTION_REUSE_SECONDS = reuse_seconds  # 0: every delivery ends with a QUIT
     sink.behaviour.hang_on_quit = True
     submission = rendered_submission()
 
@@ -65,3 +69,50 @@ def test_an_unknown_recipient_fails_at_once_with_a_reason_a_person_can_read(sink
     assert submission.status == SubmissionStatus.FAILED
     assert submission.last_error == "The mail server refused the address: 550 5.1.1 No such user here"
     assert sink.count() == 0
+
+
+def _process_all(*submissions: Submission) -> list[str]:
+    for submission in submissions:
+        process_submission(submission.pk)
+        submission.refresh_from_db()
+    return [submission.status for submission in submissions]
+
+
+def test_successive_emails_share_one_connection_to_the_mail_server(sink, settings):
+    settings.EMAIL_CONNECTION_REUSE_SECONDS = 10
+    first, second = rendered_submission(), rendered_submission(email="grace@example.com")
+
+    assert _process_all(first, second) == [SubmissionStatus.SENT, SubmissionStatus.SENT]
+    assert sink.count() == 2
+    assert sink.greeted == 1
+
+
+def test_with_reuse_off_every_email_gets_its_own_connection(sink, settings):
+    settings.EMAIL_CONNECTION_REUSE_SECONDS = 0
+    first, second = rendered_submission(), rendered_submission(email="grace@example.com")
+
+    assert _process_all(first, second) == [SubmissionStatus.SENT, SubmissionStatus.SENT]
+    assert sink.greeted == 2
+
+
+def test_a_kept_connection_the_server_has_closed_costs_a_new_connection_not_a_failed_email(sink, settings):
+    settings.EMAIL_CONNECTION_REUSE_SECONDS = 10
+    first, second = rendered_submission(), rendered_submission(email="grace@example.com")
+    assert _process_all(first) == [SubmissionStatus.SENT]
+
+    sink.stop()  # the server goes away and comes back: the kept connection is dead
+    sink.start()
+
+    assert _process_all(second) == [SubmissionStatus.SENT]
+    assert second.attempts == 1
+    assert [m["To"] for m in sink.messages] == ["ada@example.com", "grace@example.com"]
+    assert sink.greeted == 2
+
+
+def test_a_connection_a_delivery_failed_on_is_never_used_again(sink, settings):
+    settings.EMAIL_CONNECTION_REUSE_SECONDS = 10
+    sink.behaviour.fail_next = 1  # 451 to the first DATA
+    first, second = rendered_submission(), rendered_submission(email="grace@example.com")
+
+    assert _process_all(first, second) == [SubmissionStatus.RENDERED, SubmissionStatus.SENT]
+    assert sink.greeted == 2

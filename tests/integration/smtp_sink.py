@@ -53,6 +53,13 @@ class _Handler:
     def __init__(self, sink: "SmtpSink"):
         self.sink = sink
 
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        # Every client connection starts with one EHLO: counting them counts connections.
+        session.host_name = hostname
+        with self.sink.lock:
+            self.sink.greeted += 1
+        return responses
+
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.lower() in self.sink.behaviour.unknown_recipients:
             return "550 5.1.1 No such user here"
@@ -95,6 +102,7 @@ class SmtpSink:
         self.behaviour = Behaviour()
         self.accepted: list[Accepted] = []
         self.refused = 0
+        self.greeted = 0  # EHLOs received: one per client connection
         self.abandoned = 0
         self.lock = threading.Lock()
         # Set while a DATA reply is being held, so a test can act at that exact moment.
