@@ -256,6 +256,10 @@ if not 0 <= WORKER_NICENESS <= 19:
 # A new child renders a sample PDF (summaries/worker_process.py) before it reports ready; on a
 # busy machine that can take longer than Celery's 4 s default, after which the child is killed.
 CELERY_WORKER_PROC_ALIVE_TIMEOUT = 30
+# Celery closes every database connection before and after each task unless this is set; with
+# it set, summaries/worker_process.py applies Django's own rules (DATABASE_CONN_MAX_AGE, health
+# checks) instead, so that a job does not open a new connection.
+CELERY_DB_REUSE_MAX = 2**31
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Two queues, both consumed by a plain `celery worker`: the PDF jobs, and the sweep on its
 # own so that a backlog of PDF jobs never delays it (docs/deploy.md, "Queues").

@@ -70,3 +70,40 @@ def test_a_process_that_was_not_prepared_is_not_collected_after_tasks(monkeypatc
     monkeypatch.setattr(worker_process, "_prepared", False)
     task_postrun.send(sender=None)
     assert collections == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_celery_leaves_the_database_connection_to_djangos_rules_between_jobs():
+    from celery.fixups.django import DjangoWorkerFixup
+    from django.db import connection
+
+    from core.celery import app
+
+    Submission.objects.count()
+    opened = connection.connection
+    DjangoWorkerFixup(app).close_database()  # what Celery does before and after every task
+    worker_process.check_database_connections()
+    assert connection.connection is opened, "a job must not pay for a new database connection"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_obsolete_database_connection_is_closed_before_the_next_job(monkeypatch):
+    from django.db import connection
+
+    Submission.objects.count()
+    closed = []
+    monkeypatch.setattr(connection, "close", lambda: closed.append(True))  # the test database is in memory
+    worker_process.check_database_connections()
+    assert closed == []
+    monkeypatch.setattr(connection, "close_at", 0)  # older than DATABASE_CONN_MAX_AGE
+    worker_process.check_database_connections()
+    assert closed == [True]
+
+
+def test_a_task_run_eagerly_leaves_the_callers_connection_alone(monkeypatch):
+    from types import SimpleNamespace
+
+    from django.db import connections
+
+    monkeypatch.setattr(connections, "all", lambda **_: pytest.fail("looked at the caller's connections"))
+    worker_process.check_database_connections(task=SimpleNamespace(request=SimpleNamespace(is_eager=True)))
