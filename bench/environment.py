@@ -41,11 +41,16 @@ class Environment:
     def reset(self) -> None:
         """Stop every process and leave nothing behind for the next benchmark.
 
-        Messages still queued stay in the old queue, which no one consumes again; their rows are
-        closed as failed so that no sweep publishes them again later.
+        Messages still queued in the old queue are deleted (Stack.stop() does so on Redis and
+        RabbitMQ; on the embedded broker they are files in the one folder every queue shares, which
+        the next benchmark's worker would otherwise list on every fetch), and their rows are closed
+        as failed so that no sweep publishes them again later.
         """
         self.stack.stop()
         self.stack.processes.clear()
+        for retired in (self.stack.queue, self.stack.sweep_queue):
+            for message in (self.stack.data_dir / "broker" / "queue").glob(f"*.{retired}.msg"):
+                message.unlink(missing_ok=True)
         self.stack.queue = f"summaries-bench-{uuid.uuid4().hex[:8]}"
         self.stack.sweep_queue = f"{self.stack.queue}-sweep"
         self.stack.manage(

@@ -70,3 +70,26 @@ def test_an_ack_wakes_a_consumer_waiting_out_a_long_polling_interval(tmp_path):
             drainer.join(timeout=60)
             assert not drainer.is_alive(), "the consumer slept through the ack"
     assert sorted(message.payload["n"] for message in received) == [0, 1]
+
+
+def test_each_queue_gets_its_own_messages_in_order_and_leaves_the_others(tmp_path):
+    folder = str(tmp_path)
+    options = {"data_folder_in": folder, "data_folder_out": folder, "control_folder": folder, "polling_interval": 0}
+    jobs, sweeps, dotted = (Queue(name, Exchange(name), name) for name in ("jobs", "sweeps", "x.sweeps"))
+    with app.connection_for_write(transport_options=options) as connection:
+        producer = connection.Producer()
+        for number in range(3):
+            for queue in (jobs, sweeps, dotted):
+                producer.publish({"n": number}, exchange=queue.exchange, routing_key=queue.name, declare=[queue])
+        taken = {}
+        for queue in (sweeps, jobs, dotted):
+            reader = connection.SimpleQueue(queue)
+            taken[queue.name] = []
+            while True:
+                try:
+                    message = reader.get(timeout=0.5)
+                except reader.Empty:
+                    break
+                taken[queue.name].append(message.payload["n"])
+                message.ack()
+    assert taken == {"sweeps": [0, 1, 2], "jobs": [0, 1, 2], "x.sweeps": [0, 1, 2]}
