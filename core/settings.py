@@ -248,8 +248,8 @@ CELERY_WORKER_CONCURRENCY = env_int("WORKER_CONCURRENCY", 0) or None
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("TASK_SOFT_TIME_LIMIT_SECONDS", 45)
 CELERY_TASK_TIME_LIMIT = env_int("TASK_TIME_LIMIT_SECONDS", 60)
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("WORKER_MAX_TASKS_PER_CHILD", 1000)
-# Worker processes run at this much lower CPU priority (nice) than the web tier, so that where
-# both share a machine a submit never waits behind a render; 0 leaves the priority alone.
+# Worker processes run at this much lower CPU priority (nice) than the web tier: where both
+# share a machine, the web gets the CPU first (no clear gain measured, bench/RESULTS.md); 0: unchanged.
 WORKER_NICENESS = env_int("WORKER_NICENESS", 10)
 if not 0 <= WORKER_NICENESS <= 19:
     raise ImproperlyConfigured(f"WORKER_NICENESS must be 0 to 19, not {WORKER_NICENESS}.")

@@ -2,8 +2,8 @@
 
 When a child process starts (Celery's worker_process_init, sent in the child before it reports
 ready, which is why CELERY_WORKER_PROC_ALIVE_TIMEOUT leaves room for it):
-- it lowers its CPU priority by WORKER_NICENESS, so that on a machine shared with the web tier a
-  person's submit is served before a background render (the renders still get every idle cycle);
+- it lowers its CPU priority by WORKER_NICENESS, so that on a machine shared with the web tier
+  the web gets the CPU first (the renders still get every idle cycle);
 - it prepares its renderer (fonts, stylesheets, template) and renders a sample summary, while
   no one is waiting on it;
 - it hides everything loaded so far from Python's cycle collector (gc.freeze): those objects
