@@ -48,13 +48,10 @@ class Channel(filesystem.Channel):
         poll of the empty sweep queue sorted the whole PDF backlog). Here the folder is listed
         once, this queue's names picked out by their ending, and only those sorted.
         """
-        ending = f".{queue}.msg"
-        # kombu matches the part after the first dot exactly: "<queue>.msg" (names never hold
-        # another dot before it, see _put), so the ending alone picks the same files.
-        names = sorted(name for name in os.listdir(self.data_folder_in) if name.endswith(ending))
+        # kombu's own rule for whose a file is: the part after the first dot is "<queue>.msg".
+        wanted = f"{queue}.msg"
+        names = sorted(name for name in os.listdir(self.data_folder_in) if name.partition(".")[2] == wanted)
         for name in names:
-            if name.partition(".")[2] != ending[1:]:
-                continue
             try:
                 # Taking a message is renaming it away: of two workers, one wins, the other moves on.
                 taken = os.path.join(self.processed_folder if self.store_processed else tempfile.gettempdir(), name)
