@@ -15,9 +15,9 @@ Around each job (task_prerun and task_postrun, in the child):
 - after the job, its garbage is collected at once. A render leaves its document and its copies
   of the fonts it used (10 MB for the colour emoji font) in reference cycles, which are otherwise
   freed only when the collector's thresholds say so, sometimes in the middle of the next render:
-  two renders' buffers alive at once grow the heap for good. Measured over 600 renders in one
-  process: peak RSS 112 -> 113 MiB with this, 116 -> 127 MiB without; the collection takes
-  about 1.5 ms and replaces the automatic ones (bench/RESULTS.md).
+  two renders' buffers alive at once grow the heap for good. Measured in one process: peak
+  RSS 112 -> 113 MiB over 600 renders with this, 116 -> 127 MiB over 300 without; the collection
+  takes about 1.5 ms per job (bench/RESULTS.md).
 
 When it exits, it lets go of the connection to the mail server it kept for the next email.
 """
@@ -57,7 +57,7 @@ def check_database_connections(task=None, **_signal) -> None:
 
     Celery's own Django fixup closes every connection before and after each task (unless
     CELERY_DB_REUSE_MAX is set, which the settings do): a new connection for every job, measured
-    at ~1.7 ms on SQLite, and a TCP connection and login on PostgreSQL. Here a connection older
+    at 1.4 to 1.7 ms on SQLite, and a TCP connection and login on PostgreSQL. Here a connection older
     than DATABASE_CONN_MAX_AGE, or one that failed, is closed, and a kept one is health-checked
     before its first use. Not for tasks run eagerly in a caller's own transaction.
     """
