@@ -5,6 +5,7 @@ import os
 from celery import Celery
 
 from summaries.worker_heartbeat import Heartbeat
+from summaries.worker_relay import Relay
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "core.settings")
 
@@ -26,4 +27,5 @@ class SummariesCelery(Celery):
 app = SummariesCelery("core")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.steps["worker"].add(Heartbeat)
+app.steps["worker"].add(Relay)
 app.autodiscover_tasks()

@@ -45,8 +45,6 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so that work held until the response is sent (the broker publish) covers the whole request.
-    "summaries.after_response.RunAfterResponseMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "summaries.security.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -188,7 +186,7 @@ CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
 BROKER_KIND = CELERY_BROKER_URL.partition("://")[0].partition("+")[0]
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", "") or None
 CELERY_TASK_IGNORE_RESULT = True
-# How long a submit may wait for the broker before leaving the job to the sweep.
+# How long a publish (the relay, the sweep, beat) may wait for the broker before leaving the row to the next try.
 PUBLISH_TIMEOUT_SECONDS = env_float("PUBLISH_TIMEOUT_SECONDS", 0.5)
 CELERY_BROKER_CONNECTION_TIMEOUT = PUBLISH_TIMEOUT_SECONDS
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -275,6 +273,9 @@ CELERY_TASK_ROUTES = {
     "summaries.*": {"queue": SUMMARY_QUEUE},
 }
 SWEEP_INTERVAL_SECONDS = env_float("SWEEP_INTERVAL_SECONDS", 10)
+# How often each worker publishes the rows submitted since (worker_relay.py): the web never
+# waits on the broker, and a new row waits on average half this long for its message.
+RELAY_INTERVAL_SECONDS = env_float("RELAY_INTERVAL_SECONDS", 0.05)
 CELERY_BEAT_SCHEDULE = {
     "sweep-stalled-submissions": {
         "task": "summaries.tasks.sweep_stalled_submissions",

@@ -1,9 +1,9 @@
 """Warm a web process up before it takes requests, so its first submit is as fast as the next.
 
-A fresh process pays, on its first submit, for compiling the form's validators and for
-finalizing the Celery app and loading the broker's transport (about 80 ms here, far more on
-a busy machine). None of it needs the database or a broker connection, so it is done when
-the WSGI application loads (core/wsgi.py).
+A fresh process pays, on its first submit, for compiling the form's validators and its
+templates. None of it needs the database, so it is done when the WSGI application loads
+(core/wsgi.py). The web does not publish to the broker (services/sweep.py), so there is no
+transport to load.
 """
 
 import logging
@@ -24,15 +24,9 @@ SAMPLE_ANSWERS = {
 
 
 def warm_up_web() -> None:
-    from core.celery import app
-
     try:
         SubmissionForm(data=SAMPLE_ANSWERS).is_valid()
         for name in ("summaries/form.html", "summaries/status.html"):
             get_template(name)
-        app.finalize(auto=True)
-        # Loads the transport's code only: connecting is left to the first publish, which has a timeout.
-        with app.connection_for_write() as connection:
-            connection.transport  # noqa: B018
     except Exception:  # noqa: BLE001 - a failed warm-up only costs the first request its speed
         logger.exception("web warm-up failed; the first request will do it")

@@ -19,7 +19,6 @@ from django.utils import timezone
 
 from summaries.models import Submission, SubmissionEvent, SubmissionStatus
 from summaries.security.redaction import redact_addresses
-from summaries.services.publishing import publish_after_commit
 
 logger = logging.getLogger("summaries.state")
 
@@ -124,9 +123,9 @@ def hand_over(claim_: Claim, done: str, detail: str, *, leased: str, **fields) -
 
 
 def reopen_failed(queryset) -> list[int]:
-    """Give failed submissions a fresh set of attempts and publish them; returns their ids.
+    """Give failed submissions a fresh set of attempts; returns their ids.
 
-    A publish that fails leaves the row to the sweep, as at intake.
+    As at intake, no message is published here: the workers' relay publishes them (services/sweep.py).
     """
     reopened = []
     for submission in queryset.filter(status=SubmissionStatus.FAILED).order_by("pk"):
@@ -137,9 +136,8 @@ def reopen_failed(queryset) -> list[int]:
             waiting = SubmissionStatus.CONFIRM_QUEUED
         with transaction.atomic():
             if Submission.objects.filter(pk=submission.pk, status=SubmissionStatus.FAILED).update(
-                status=waiting, attempts=0, next_attempt_at=None, enqueued_at=now, updated_at=now
+                status=waiting, attempts=0, next_attempt_at=None, enqueued_at=None, updated_at=now
             ):
                 record_event(submission.pk, waiting, "retry requested")
-                publish_after_commit(submission.pk)
                 reopened.append(submission.pk)
     return reopened

@@ -17,7 +17,6 @@ from django.utils import timezone
 from summaries.models import CONFIRMABLE_STATUSES, Submission, SubmissionStatus, new_token
 from summaries.services.claims import record_event
 from summaries.services.emailing import deliver, message_id_for
-from summaries.services.publishing import publish_after_commit
 
 SUBJECT = "Please confirm your email address"
 
@@ -65,11 +64,11 @@ def confirm(confirmation_token: str) -> Submission | None:
             lease_owner="",
             lease_until=None,
             next_attempt_at=None,
-            enqueued_at=now,
+            # No message out: the workers' relay publishes it (services/sweep.py).
+            enqueued_at=None,
             updated_at=now,
         )
         if moved:
             record_event(submission.pk, SubmissionStatus.RECEIVED, "address confirmed")
-            publish_after_commit(submission.pk)
     submission.refresh_from_db()
     return submission

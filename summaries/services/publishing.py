@@ -1,23 +1,23 @@
 """Handing a "look at row N" message to the broker, never for longer than a moment.
 
-A failed publish is not an error for the person who submitted: the row is the truth, so we
-only clear `enqueued_at` and the sweep publishes it again once the broker answers.
+Only workers publish (the relay and the sweep, services/sweep.py), never a web request. A
+failed publish loses nothing: the row is the truth, so we only clear `enqueued_at`, and a
+later relay tick or sweep publishes it again once the broker answers.
 """
 
 import logging
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError
 from django.utils import timezone
 
-from summaries.after_response import run_after_response
 from summaries.models import Submission
 
 logger = logging.getLogger("summaries.publishing")
 
 
 def publish(submission_id: int) -> bool:
-    """Publish one message for the row; on any broker trouble, leave it to the sweep."""
+    """Publish one message for the row; on any broker trouble, leave it for a later try."""
     from summaries.tasks import process_submission
 
     try:
@@ -25,7 +25,7 @@ def publish(submission_id: int) -> bool:
         # with RabbitMQ's publisher confirms, the wait for the confirm is bounded the same way.
         process_submission.apply_async((submission_id,), retry=False, confirm_timeout=settings.PUBLISH_TIMEOUT_SECONDS)
     except Exception as exc:  # noqa: BLE001 - any broker failure means "not published"
-        logger.warning("submission=%s publish failed, left to the sweep: %s", submission_id, type(exc).__name__)
+        logger.warning("submission=%s publish failed, left for a later try: %s", submission_id, type(exc).__name__)
         try:
             Submission.objects.filter(pk=submission_id).update(enqueued_at=None)
         except DatabaseError:
@@ -34,11 +34,6 @@ def publish(submission_id: int) -> bool:
             logger.warning("submission=%s could not be marked unpublished; the sweep will find it later", submission_id)
         return False
     return True
-
-
-def publish_after_commit(submission_id: int) -> None:
-    """Publish once the row is committed and, within a request, once the response is sent."""
-    transaction.on_commit(lambda: run_after_response(lambda: publish(submission_id)))
 
 
 def mark_enqueued(submission_id: int, previous) -> bool:

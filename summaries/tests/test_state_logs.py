@@ -36,7 +36,6 @@ def test_each_state_change_logs_the_submission_and_its_task(settings, state_line
 
     lines = state_lines()
     assert [re.match(r"submission=\d+ task=\S+ status=\w+", line).group(0) for line in lines] == [
-        f"submission={submission.pk} task=- status=received",
         f"submission={submission.pk} task=task-0001 status=rendering",
         f"submission={submission.pk} task=task-0001 status=rendered",
         f"submission={submission.pk} task=task-0001 status=sending",

@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from summaries.models import Submission, SubmissionStatus
+from summaries.services.sweep import publish_new_submissions, unpublished_submissions
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +50,7 @@ def test_counts_says_when_nothing_is_waiting():
     assert "Nothing is waiting." in run("counts")
 
 
-def test_retry_failed_reopens_every_failed_submission_where_it_stopped_and_publishes_it(
+def test_retry_failed_reopens_every_failed_submission_where_it_stopped_for_the_relay_to_publish(
     django_capture_on_commit_callbacks,
 ):
     failed_render = make(SubmissionStatus.FAILED, attempts=8, last_error="Rendering failed")
@@ -66,7 +67,9 @@ def test_retry_failed_reopens_every_failed_submission_where_it_stopped_and_publi
     failed_send.refresh_from_db()
     assert (failed_render.status, failed_render.attempts) == (SubmissionStatus.RECEIVED, 0)
     assert (failed_send.status, failed_send.attempts) == (SubmissionStatus.RENDERED, 0)
-    assert failed_render.enqueued_at is not None and failed_send.enqueued_at is not None
+    assert broker_messages() == messages_before
+    assert set(unpublished_submissions()) == {failed_render, failed_send}
+    assert publish_new_submissions() == (2, True)
     assert broker_messages() == messages_before + 2
     assert Submission.objects.get(pk=sent.pk).status == SubmissionStatus.SENT
     assert failed_send.events.last().detail == "retry requested"

@@ -4,14 +4,13 @@ from core.celery import app
 from summaries import web_warmup
 
 
-def test_web_warm_up_loads_the_celery_app_without_reaching_the_broker(settings, caplog):
+def test_web_warm_up_does_not_reach_the_broker(settings, caplog):
     # Nothing listens on port 1: any attempt to connect would fail and be logged.
     app.conf.broker_url = "redis://127.0.0.1:1/0"
     try:
         web_warmup.warm_up_web()
     finally:
         app.conf.broker_url = settings.CELERY_BROKER_URL
-    assert app.finalized
     assert "web warm-up failed" not in caplog.text
 
 
@@ -28,4 +27,3 @@ def test_the_wsgi_application_loads_warmed_up():
     import core.wsgi
 
     assert callable(core.wsgi.application)
-    assert app.finalized
