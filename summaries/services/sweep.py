@@ -1,6 +1,6 @@
 """Publishing the rows that have no message out: the relay for new rows, and the periodic sweep.
 
-The web never talks to the broker: a submit commits its row with no message out, and the
+The web never publishes to the broker: a submit commits its row with no message out, and the
 relay (worker_relay.py, on every worker's timer) publishes it a moment later. The sweep
 (beat, every SWEEP_INTERVAL_SECONDS) catches everything else that stopped moving, which is
 what makes a lost message harmless: a row whose message has been out longer than

@@ -20,7 +20,9 @@ def test_a_backlog_of_pdf_jobs_does_not_hold_up_the_sweep(make_stack):
     stack.start_web()
     stack.submit_many("backlog", 40)
     broker = redis.Redis.from_url(redis_url)
-    # Each submit publishes just after its response has been sent, so the last may lag a moment.
+    # No worker yet, so no relay: the rows wait in the database until the command publishes them.
+    assert broker.llen(stack.queue) == 0
+    stack.manage("submissions", "requeue-stuck")
     wait_until(lambda: broker.llen(stack.queue) == 40, 10, "all 40 jobs in the PDF queue")
 
     # One worker on both queues, as the Procfile starts it. A sweep expires after one interval:
