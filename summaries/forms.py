@@ -23,10 +23,27 @@ class _FocusFirstErrorBoundField(forms.BoundField):
         return attrs
 
 
-class SubmissionForm(forms.ModelForm):
+def _answer(name: str, form_class: type[forms.Field], label: str, **options) -> forms.Field:
+    """A form field with the model field's own limits (length, required or not)."""
+    return Submission._meta.get_field(name).formfield(form_class=form_class, label=label, **options)
+
+
+class SubmissionForm(forms.Form):
+    """The answers, with the model's limits: a plain Form rather than a ModelForm, because a
+    ModelForm also builds and validates a model instance on every submit, a quarter of the
+    form's cost, for checks these fields already make (bench/RESULTS.md)."""
+
+    ANSWERS = ["email", "name", "about", "hobby", "color", "saying", "dream_job"]
+
     bound_field_class = _FocusFirstErrorBoundField
 
+    email = _answer("email", NormalisedEmailField, "Email", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    name = _answer("name", SingleLineTextField, "Name", widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    about = _answer("about", MultiLineTextField, "About Me", widget=forms.Textarea(attrs={"rows": 4}))
+    hobby = _answer("hobby", SingleLineTextField, "Favorite Hobby")
     color = forms.ChoiceField(label="Favorite Color", choices=[("", "-- Select a color --"), *Color.choices])
+    saying = _answer("saying", SingleLineTextField, "Favorite Saying")
+    dream_job = _answer("dream_job", SingleLineTextField, "Dream Job")
     # Hidden from people by CSS and from assistive technology by aria-hidden (see form.html);
     # naive bots fill in every field they find, and a filled one gets the form refused.
     website = forms.CharField(
@@ -36,31 +53,6 @@ class SubmissionForm(forms.ModelForm):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
-    class Meta:
-        model = Submission
-        fields = ["email", "name", "about", "hobby", "color", "saying", "dream_job"]
-        field_classes = {
-            "email": NormalisedEmailField,
-            "name": SingleLineTextField,
-            "about": MultiLineTextField,
-            "hobby": SingleLineTextField,
-            "saying": SingleLineTextField,
-            "dream_job": SingleLineTextField,
-        }
-        labels = {
-            "email": "Email",
-            "name": "Name",
-            "about": "About Me",
-            "hobby": "Favorite Hobby",
-            "saying": "Favorite Saying",
-            "dream_job": "Dream Job",
-        }
-        widgets = {
-            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
-            "name": forms.TextInput(attrs={"autocomplete": "name"}),
-            "about": forms.Textarea(attrs={"rows": 4}),
-        }
-
     def clean(self):
         cleaned = super().clean()
         if cleaned.get(HONEYPOT_FIELD):
@@ -69,11 +61,11 @@ class SubmissionForm(forms.ModelForm):
 
     def answers(self) -> dict:
         """The cleaned answers to store: everything but the honeypot."""
-        return {name: self.cleaned_data[name] for name in self._meta.fields}
+        return {name: self.cleaned_data[name] for name in self.ANSWERS}
 
     def answer_fields(self) -> list:
         """The fields people fill in, for the template; the honeypot is rendered apart."""
-        return [self[name] for name in self._meta.fields]
+        return [self[name] for name in self.ANSWERS]
 
     def honeypot(self):
         return self[HONEYPOT_FIELD]

@@ -1,6 +1,5 @@
 """HTTP only: validate, hand over to the services, answer."""
 
-from django.contrib import messages
 from django.db import transaction
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,10 +14,6 @@ from summaries.services.health import health_report
 from summaries.services.intake import accept_submission
 from summaries.services.status import status_payload
 
-SUBMITTED_MESSAGE = "Your summary is being generated and will be emailed shortly."
-CONFIRM_FIRST_MESSAGE = "Please confirm your email address: we have sent you a link."
-CONFIRMED_MESSAGE = "Thank you: your address is confirmed and your summary is on its way."
-
 
 @require_http_methods(["GET", "POST"])
 def submit_form(request):
@@ -31,7 +26,8 @@ def submit_form(request):
             submission = None if exceeded else accept_submission(form.answers())
         if exceeded:
             return too_many(request, exceeded)
-        messages.success(request, CONFIRM_FIRST_MESSAGE if submission.confirmation_token else SUBMITTED_MESSAGE)
+        # No flash message: the status page says where the submission is (services/status.py),
+        # and a signed message cookie would cost every submit its encoding and signature.
         return redirect("summaries:status", token=submission.token)
     return render(request, "summaries/form.html", {"form": form}, status=400 if form.is_bound else 200)
 
@@ -65,7 +61,6 @@ def confirm_address(request, token: str):
     submission = confirm(token)
     if submission is None:
         raise Http404("No such confirmation link.")
-    messages.success(request, CONFIRMED_MESSAGE)
     return redirect("summaries:status", token=submission.token)
 
 

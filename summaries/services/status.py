@@ -37,7 +37,8 @@ STEP_OF_STATUS = {
 MESSAGES = {
     "confirm": "We have emailed a confirmation link to the address you gave. "
     "The summary is made and sent once the link is opened.",
-    "received": "We have your answers and will start on your summary in a moment.",
+    # The tutorial's own words after a submit.
+    "received": "Your summary is being generated and will be emailed shortly.",
     "rendering": "Your summary PDF is being created.",
     "sending": "Your summary is being emailed to you. You can already download it below.",
     "sent": "Your summary has been emailed to you. Check your inbox, or download it below.",
