@@ -81,6 +81,8 @@ def test_a_refusing_broker_is_tried_once_per_tick_and_the_rows_stay_waiting(refu
     assert unpublished_submissions().count() == 3
 
 
+# Outside a test transaction: a tick begins as the worker's timer does, by closing broken connections.
+@pytest.mark.django_db(transaction=True)
 def test_the_relay_rests_after_a_refusal_then_tries_again(refusing_broker, monkeypatch):
     make_submission(enqueued_at=None)
     relay = Relay(worker=None)
