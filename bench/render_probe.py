@@ -19,6 +19,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.utils import timezone  # noqa: E402
 from weasyprint import HTML  # noqa: E402
 
 from summaries.models import Submission  # noqa: E402
@@ -28,7 +29,8 @@ from tests.integration.stack import VALID_ANSWERS  # noqa: E402
 
 
 def _submission(index: int) -> Submission:
-    return Submission(**{**VALID_ANSWERS, "name": f"Ada Lovelace {index}"})
+    # With its date, as a stored submission has: the PDF shows it (and WeasyPrint warns without it).
+    return Submission(**{**VALID_ANSWERS, "name": f"Ada Lovelace {index}"}, created_at=timezone.now())
 
 
 def _timed(render) -> float:
