@@ -78,7 +78,12 @@ class Submission(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="summaries_due_idx")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="summaries_due_idx"),
+            # The relay's look for rows with no message out (services/sweep.py), 20 times a second
+            # in every worker: it must not walk a backlog whose messages are already out.
+            models.Index(fields=["status", "enqueued_at"], name="summaries_unpublished_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"Submission {self.pk} ({self.status})"
