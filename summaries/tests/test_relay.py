@@ -14,13 +14,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def published(monkeypatch):
-    sent = []
-    monkeypatch.setattr("summaries.tasks.process_submission.apply_async", lambda args, **kw: sent.append(args[0]))
-    return sent
-
-
-@pytest.fixture
 def refusing_broker(monkeypatch):
     tries = []
 

@@ -11,13 +11,6 @@ from summaries.tests.factories import make_submission
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def published(monkeypatch):
-    sent = []
-    monkeypatch.setattr("summaries.tasks.process_submission.apply_async", lambda args, **kw: sent.append(args[0]))
-    return sent
-
-
 def test_it_publishes_a_row_whose_publish_failed(published):
     submission = make_submission(enqueued_at=None)
     assert sweep_stalled_submissions() == 1

@@ -14,14 +14,6 @@ from summaries.tests.factories import ANSWERS, make_submission
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def published(monkeypatch):
-    """Record what would be handed to the broker (the broker itself is tested end to end)."""
-    sent = []
-    monkeypatch.setattr("summaries.tasks.process_submission.apply_async", lambda args, **kw: sent.append(args))
-    return sent
-
-
 def test_the_form_page_shows_every_field(client):
     response = client.get(reverse("summaries:form"))
     assert response.status_code == 200
