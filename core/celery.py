@@ -16,7 +16,7 @@ class SummariesCelery(Celery):
 
         Celery gives publishing and consuming connections the same transport options; a worker's
         consuming connection (connection_for_read) keeps BROKER_SOCKET_TIMEOUT_SECONDS, while a
-        submit publishing on an open pooled connection to a hung Redis gives up quickly.
+        publish (the relay's, the sweep's) on an open pooled connection to a hung Redis gives up quickly.
         """
         from django.conf import settings
 

@@ -227,7 +227,7 @@ else:
         CELERY_BROKER_TRANSPORT = "core.filesystem_broker:Transport"
         for folder in ("queue", "control"):
             (DATA_DIR / "broker" / folder).mkdir(parents=True, exist_ok=True)
-# Each broker round trip of a publish (a submit, a sweep, beat) waits at most this long: on
+# Each broker round trip of a publish (the relay, a sweep, beat) waits at most this long: on
 # Redis, BROKER_SOCKET_TIMEOUT_SECONDS would otherwise apply to a publish on an already-open
 # pooled connection to a hung server (core/celery.py gives these to publishing connections only).
 BROKER_PUBLISH_TRANSPORT_OPTIONS = {"socket_timeout": PUBLISH_TIMEOUT_SECONDS}

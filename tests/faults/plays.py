@@ -7,7 +7,7 @@ from tests.faults.scoreboard import Scenario
 
 def broker_down_at_submit(run: Scenario, break_broker: Callable[[], None], mend_broker: Callable[[], None]) -> None:
     """Submits while the broker is broken answer as usual, and are delivered once it is mended."""
-    # Both web processes publish once first, so the fault meets their already-open pooled connections.
+    # Two submits go through first, so the fault meets the relay's already-open pooled connection.
     run.submit(2)
     break_broker()
     run.submit(4)

@@ -156,7 +156,8 @@ def test_several_beats_at_once_publish_each_stalled_submission_once(make_stack, 
         )
         try:
             stack.prepare()
-            # The web process cannot reach the broker: every submit is accepted and left to the sweep.
+            # No worker runs yet, so no relay: every submission is committed and waits, unpublished.
+            # (The web is even given a broker it cannot reach: it never publishes.)
             stack.start_web(CELERY_BROKER_URL=f"redis://127.0.0.1:{free_port()}/0")
             tokens = list(stack.submit_many("stalled", 20).values())
             rows = Rows(database_url)
@@ -170,13 +171,15 @@ def test_several_beats_at_once_publish_each_stalled_submission_once(make_stack, 
                 found = unpublished()
                 return found if len(found) == len(tokens) else None
 
-            # Each submit tries its publish just after its response, so the last may lag a moment.
             stalled = wait_until(all_unpublished, 10, "every submission marked unpublished")
 
             for index in range(3):
                 stack.start_beat(f"beat{index + 1}")
-            # Sweeps only, three at a time: nothing takes the PDF jobs off their queue yet.
-            sweeper = stack.start_worker("sweeper", concurrency=3, queues=[stack.sweep_queue])
+            # Sweeps only, three at a time: nothing takes the PDF jobs off their queue yet, and this
+            # worker's relay is held back (its first tick an hour away) so that only the sweeps publish.
+            sweeper = stack.start_worker(
+                "sweeper", concurrency=3, queues=[stack.sweep_queue], RELAY_INTERVAL_SECONDS="3600"
+            )
 
             def sweeps_done() -> int:
                 return len(re.findall(r"sweep_stalled_submissions\[\S+\] succeeded", sweeper.log_text()))
