@@ -11,6 +11,7 @@ from summaries.models import Submission
 @require_POST
 def bare_submit(request):
     answers = {name: request.POST.get(name, "") for name in SubmissionForm.ANSWERS}
-    # enqueued_at as the product sets it, so the sweep leaves these rows alone as it does the product's.
+    # enqueued_at set: a message counts as out, so no relay publishes these rows (they are not jobs).
+    # The product's insert writes the same columns, with enqueued_at empty for the relay.
     submission = Submission.objects.create(**answers, enqueued_at=timezone.now())
     return redirect("summaries:status", token=submission.token)

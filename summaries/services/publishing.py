@@ -37,5 +37,5 @@ def publish(submission_id: int) -> bool:
 
 
 def mark_enqueued(submission_id: int, previous) -> bool:
-    """Take the right to publish this row again; False when another sweep took it first."""
+    """Take the right to publish this row; False when another relay or sweep took it first."""
     return bool(Submission.objects.filter(pk=submission_id, enqueued_at=previous).update(enqueued_at=timezone.now()))
