@@ -20,8 +20,13 @@ from weasyprint.text.fonts import FontConfiguration
 
 from summaries.models import Submission
 from summaries.services.pdf_fetcher import PDF_ASSETS_DIR, BundledAssetsOnlyFetcher
+from summaries.services.stack_room import call_with_stack_room
+from summaries.services.weasyprint_arrays import use_open_arrays
 
 TEMPLATE = "summaries/summary_pdf.html"
+
+# Before any render, in every process that renders (summaries/services/weasyprint_arrays.py).
+use_open_arrays()
 
 # The document's stylesheets, in order: plain <style> blocks and <link rel="stylesheet" href>.
 # They are parsed once and handed to WeasyPrint ready-made. The template escapes every answer,
@@ -126,7 +131,7 @@ def html_to_pdf(html: str, fetcher: BundledAssetsOnlyFetcher | None = None) -> b
     """Every PDF goes through here, so every render uses the restricted fetcher."""
     renderer = _renderer()
     with renderer.lock:
-        return renderer.render(html, fetcher or BundledAssetsOnlyFetcher())
+        return call_with_stack_room(renderer.render, html, fetcher or BundledAssetsOnlyFetcher())
 
 
 def render_summary_pdf(submission: Submission) -> bytes:
@@ -146,6 +151,6 @@ def warm_up() -> bool:
         # the heap already grown. Measured: 2,900 page faults in the first job after one warm-up
         # render, 160 after two, 85 in any later job.
         for _ in range(WARM_UP_RENDERS):
-            renderer.render(html, BundledAssetsOnlyFetcher(PDF_ASSETS_DIR))
+            call_with_stack_room(renderer.render, html, BundledAssetsOnlyFetcher(PDF_ASSETS_DIR))
         renderer.warmed_up = True
     return True
