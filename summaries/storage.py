@@ -22,7 +22,14 @@ class DatabaseStorage(Storage):
         from summaries.models import StoredFile
 
         data = content.read()
-        StoredFile.objects.update_or_create(name=name, defaults={"content": data, "size": len(data)})
+        # One statement that inserts or replaces (INSERT ... ON CONFLICT DO UPDATE, on SQLite and
+        # PostgreSQL alike), where update_or_create() takes a savepoint, a SELECT and a write.
+        StoredFile.objects.bulk_create(
+            [StoredFile(name=name, content=data, size=len(data))],
+            update_conflicts=True,
+            unique_fields=["name"],
+            update_fields=["content", "size"],
+        )
         return name
 
     def is_name_available(self, name, max_length=None):

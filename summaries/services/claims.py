@@ -40,18 +40,29 @@ def current_task_id() -> str:
 
 
 def record_event(submission_id: int, status: str, detail: str = "") -> None:
+    record_events(submission_id, [(status, detail)])
+
+
+def record_events(submission_id: int, changes: list[tuple[str, str]]) -> None:
+    """Record state changes, each a (status, detail), in order, with one INSERT."""
     worker = current_worker()
-    SubmissionEvent.objects.create(submission_id=submission_id, status=status, detail=detail, worker=worker)
-    # One line per state change, with ids only: no personal data in logs. A mail server's
-    # answer may quote the address, so addresses are redacted in the logged detail.
-    logger.info(
-        "submission=%s task=%s status=%s worker=%s %s",
-        submission_id,
-        current_task_id(),
-        status,
-        worker or "-",
-        redact_addresses(detail),
+    SubmissionEvent.objects.bulk_create(
+        [
+            SubmissionEvent(submission_id=submission_id, status=status, detail=detail, worker=worker)
+            for status, detail in changes
+        ]
     )
+    for status, detail in changes:
+        # One line per state change, with ids only: no personal data in logs. A mail server's
+        # answer may quote the address, so addresses are redacted in the logged detail.
+        logger.info(
+            "submission=%s task=%s status=%s worker=%s %s",
+            submission_id,
+            current_task_id(),
+            status,
+            worker or "-",
+            redact_addresses(detail),
+        )
 
 
 def _lease(now) -> dict:
@@ -106,13 +117,14 @@ def hand_over(claim_: Claim, done: str, detail: str, *, leased: str, **fields) -
     now = timezone.now()
     lease = _lease(now)
     submission = claim_.submission
-    with transaction.atomic():
+    # No savepoint when the caller has a transaction open (the render keeps its PDF in the same
+    # one): an error here fails the caller's transaction as a whole anyway.
+    with transaction.atomic(savepoint=False):
         done_and_leased = Submission.objects.filter(
             pk=submission.pk, lease_owner=claim_.owner, status=submission.status
         ).update(status=leased, attempts=1, **lease, **fields)
         if done_and_leased:
-            record_event(submission.pk, done, detail)
-            record_event(submission.pk, leased, "attempt 1")
+            record_events(submission.pk, [(done, detail), (leased, "attempt 1")])
     if not done_and_leased:
         logger.warning("submission=%s lost its lease before reaching %s", submission.pk, done)
         return None
