@@ -5,6 +5,11 @@ configuration (Fontconfig reads its list of fonts again and Pango's font caches 
 and parses the template's stylesheets again. Both are the same for every job, so each worker
 process prepares them once and every render reuses them; `warm_up` does it when the process
 starts, so that its first job is as fast as its tenth (see summaries/worker_process.py).
+
+Two costs that WeasyPrint pays again and again in a worker are removed around it: Python mapping
+and unmapping its frame stack when a render starts deep in Celery's stack
+(services/stack_room.py), and cffi parsing a new C type for each new glyph count
+(services/weasyprint_arrays.py).
 """
 
 import os
