@@ -13,16 +13,19 @@ ack or a reject wakes the waiting consumer at once instead.
 """
 
 import os
-import shutil
-import tempfile
 import threading
 import uuid
+from collections import deque
+from functools import cached_property
 from queue import Empty
 from time import monotonic, monotonic_ns
 
 from kombu.transport import filesystem
 from kombu.utils.encoding import bytes_to_str, str_to_bytes
 from kombu.utils.json import dumps, loads
+
+# Messages being read sit here, inside the queue folder; no queue's name matches it.
+TAKEN_FOLDER = "taken"
 
 
 class Channel(filesystem.Channel):
@@ -41,23 +44,43 @@ class Channel(filesystem.Channel):
             raise filesystem.ChannelError(f"Cannot add file {final!r} to directory") from exc
 
     def _get(self, queue):
-        """kombu's _get, looking only at this queue's files.
+        """kombu's _get, without listing the folder for every message.
 
-        kombu sorts every file in the folder and walks them from the oldest, whatever queue they
-        belong to: each fetch cost time in proportion to everything waiting in every queue (a
-        poll of the empty sweep queue sorted the whole PDF backlog). Here the folder is listed
-        once, this queue's names picked out by their ending, and only those sorted.
+        kombu lists and sorts every file in the folder on each fetch, whatever queue they belong
+        to: with a backlog, each job's fetch cost time in proportion to it, in the worker's main
+        process, while its pool process waited (and a poll of the empty sweep queue sorted the
+        whole PDF backlog). Here a queue's names are picked out of one listing by their ending and
+        kept, oldest first; the next fetches take from them, and the folder is listed again only
+        when none of them is left to take. A name another consumer took first is skipped.
         """
+        waiting = self._listed.get(queue)
+        message = self._take_oldest(waiting) if waiting else None
+        if message is None:
+            self._listed[queue] = waiting = self._list(queue)
+            message = self._take_oldest(waiting)
+        if message is None:
+            raise Empty()
+        return message
+
+    def _list(self, queue) -> deque:
         # kombu's own rule for whose a file is: the part after the first dot is "<queue>.msg".
         wanted = f"{queue}.msg"
-        names = sorted(name for name in os.listdir(self.data_folder_in) if name.partition(".")[2] == wanted)
-        for name in names:
+        return deque(sorted(name for name in os.listdir(self.data_folder_in) if name.partition(".")[2] == wanted))
+
+    def _take_oldest(self, waiting: deque):
+        while waiting:
+            name = waiting.popleft()
+            # Taking a message is renaming it away: of two consumers, one wins, the other moves on.
+            # Into a folder beside it, so the rename never crosses filesystems (where it would
+            # become a copy that two consumers could both make).
+            source = os.path.join(self.data_folder_in, name)
+            taken = os.path.join(self.processed_folder if self.store_processed else self._taken_folder, name)
             try:
-                # Taking a message is renaming it away: of two workers, one wins, the other moves on.
-                taken = os.path.join(self.processed_folder if self.store_processed else tempfile.gettempdir(), name)
-                shutil.move(os.path.join(self.data_folder_in, name), taken)
-            except OSError:
+                os.rename(source, taken)
+            except FileNotFoundError:
                 continue
+            except OSError as exc:
+                raise filesystem.ChannelError(f"Cannot take file {source!r} from queue.") from exc
             try:
                 with open(taken, "rb") as handle:
                     payload = handle.read()
@@ -66,7 +89,18 @@ class Channel(filesystem.Channel):
             except OSError as exc:
                 raise filesystem.ChannelError(f"Cannot read file {taken!r} from queue.") from exc
             return loads(bytes_to_str(payload))
-        raise Empty()
+        return None
+
+    @cached_property
+    def _listed(self) -> dict[str, deque]:
+        """Per queue, the names of the last listing not yet taken, oldest first."""
+        return {}
+
+    @cached_property
+    def _taken_folder(self) -> str:
+        folder = os.path.join(self.data_folder_in, TAKEN_FOLDER)
+        os.makedirs(folder, exist_ok=True)
+        return folder
 
     def basic_ack(self, delivery_tag, multiple=False):
         super().basic_ack(delivery_tag, multiple=multiple)

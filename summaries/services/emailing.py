@@ -12,6 +12,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
 
 from summaries.models import Submission
+from summaries.services.email_bytes import QuicklyWritten
 from summaries.services.mail_connections import drop, keep, take_kept_connection
 
 SUBJECT = "Your Personal Summary"
@@ -32,9 +33,13 @@ def message_id_for(submission: Submission, kind: str = "summary") -> str:
     return f"<{kind}-{submission.pk}-{int(submission.created_at.timestamp())}@{domain}>"
 
 
+class SummaryEmail(QuicklyWritten, EmailMultiAlternatives):
+    pass
+
+
 def build_summary_email(submission: Submission, pdf: bytes) -> EmailMultiAlternatives:
     context = {"submission": submission}
-    message = EmailMultiAlternatives(
+    message = SummaryEmail(
         subject=SUBJECT,
         body=render_to_string("summaries/email_body.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,

@@ -1,7 +1,9 @@
 """The embedded broker delivers every message whole while it is being written to."""
 
+import os
 import threading
 
+import pytest
 from kombu import Exchange, Queue
 
 from core.celery import app
@@ -93,3 +95,61 @@ def test_each_queue_gets_its_own_messages_in_order_and_leaves_the_others(tmp_pat
                 taken[queue.name].append(message.payload["n"])
                 message.ack()
     assert taken == {"sweeps": [0, 1, 2], "jobs": [0, 1, 2], "x.sweeps": [0, 1, 2]}
+
+
+def _options(folder, interval=0):
+    return {"data_folder_in": folder, "data_folder_out": folder, "control_folder": folder, "polling_interval": interval}
+
+
+def _publish(connection, queue, numbers):
+    producer = connection.Producer()
+    for number in numbers:
+        producer.publish({"n": number}, exchange=queue.exchange, routing_key=queue.name, declare=[queue])
+
+
+def test_a_backlog_is_listed_once_not_for_every_message(tmp_path, monkeypatch):
+    folder = str(tmp_path)
+    queue = Queue("backlog", Exchange("backlog"), "backlog")
+    listings = []
+    real_listdir = os.listdir
+    monkeypatch.setattr(os, "listdir", lambda path: listings.append(path) or real_listdir(path))
+    with app.connection_for_write(transport_options=_options(folder)) as connection:
+        _publish(connection, queue, range(20))
+        reader = connection.SimpleQueue(queue)
+        listings.clear()
+        received = []
+        for _ in range(20):
+            message = reader.get(timeout=5)
+            received.append(message.payload["n"])
+            message.ack()
+    assert received == list(range(20))
+    assert listings.count(folder) == 1
+    # Nothing is left behind in the queue folder: each message was removed once read.
+    assert [name for name in real_listdir(folder) if ".msg" in name] == []
+    assert real_listdir(tmp_path / "taken") == []
+
+
+def test_consumers_sharing_a_folder_each_take_a_message_once_and_see_later_ones(tmp_path):
+    folder = str(tmp_path)
+    queue = Queue("shared", Exchange("shared"), "shared")
+    with (
+        app.connection_for_write(transport_options=_options(folder)) as first,
+        app.connection_for_write(transport_options=_options(folder)) as second,
+    ):
+        _publish(first, queue, range(3))
+        readers = {"first": first.SimpleQueue(queue), "second": second.SimpleQueue(queue)}
+        taken = []
+
+        def take(name):
+            message = readers[name].get(timeout=1)
+            message.ack()
+            taken.append((name, message.payload["n"]))
+
+        take("first")  # lists 0, 1, 2 and keeps 1 and 2 for later
+        take("second")  # lists 1, 2 and takes 1, which the first still has listed
+        take("first")  # skips 1, takes 2
+        _publish(first, queue, [3])
+        take("first")  # its listing is used up: lists again and finds 3
+        with pytest.raises(readers["second"].Empty):
+            readers["second"].get(timeout=0.2)
+    assert taken == [("first", 0), ("second", 1), ("first", 2), ("first", 3)]
