@@ -34,7 +34,7 @@ def test_filesystem_broker_messages_deleted_with_jobs_queued(on_filesystem):
     run = on_filesystem("broker emptied with jobs queued")
 
     def delete_message_files():
-        for message in (run.stack.data_dir / "broker" / "queue").iterdir():
+        for message in (run.stack.data_dir / "broker" / "queue").glob("*.msg"):
             message.unlink(missing_ok=True)
 
     plays.queued_messages_lost(run, delete_message_files)
