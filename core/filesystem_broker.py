@@ -10,6 +10,9 @@ A consumer with nothing it may take sleeps a polling interval before it looks ag
 acks_late and a prefetch of one that is every job: the next message may only be fetched once the
 last one is acknowledged, so each job waited half an interval on average after its ack. Here an
 ack or a reject wakes the waiting consumer at once instead.
+
+And kombu lists the whole folder for every message it fetches; here a queue's backlog is listed
+once and taken from oldest first (Channel._get).
 """
 
 import os
