@@ -1,8 +1,10 @@
-"""Timing renders inside one fresh process, run by the render and throughput benchmarks.
+"""Timing a job's steps inside one fresh process, run by the render and throughput benchmarks.
 
     python -m bench.render_probe compare N        product render vs stock WeasyPrint, interleaved
     python -m bench.render_probe first-jobs MODE  the first 10 renders after warm-up MODE (signal|none)
     python -m bench.render_probe loop N           N product renders once a line arrives on stdin
+    python -m bench.render_probe email N          the summary email written out as bytes: ours vs the
+                                                  email package's generator, interleaved
 
 Each prints one JSON line. The process is configured like a worker (the Stack's environment).
 """
@@ -72,6 +74,33 @@ def first_jobs(mode: str) -> dict:
     return {"times": times, "faults": faults}
 
 
+def email_bytes(count: int) -> dict:
+    """The same summary email (with a real PDF) written out by each writer, alternating which goes first."""
+    from email.generator import BytesGenerator
+    from functools import partial
+    from io import BytesIO
+
+    from summaries.services.email_bytes import as_bytes
+    from summaries.services.emailing import build_summary_email
+
+    def stock(mime) -> bytes:
+        out = BytesIO()
+        BytesGenerator(out, mangle_from_=False).flatten(mime, linesep="\r\n")
+        return out.getvalue()
+
+    submission = _submission(0)
+    submission.pk = 1
+    pdf = render_summary_pdf(submission)
+    quick_times, stock_times = [], []
+    for index in range(count):
+        # A new message for each: writing one out picks its MIME boundaries and keeps them.
+        for_quick, for_stock = (build_summary_email(submission, pdf).message() for _ in range(2))
+        pair = [(quick_times, partial(as_bytes, for_quick, linesep="\r\n")), (stock_times, partial(stock, for_stock))]
+        for times, write in pair if index % 2 else reversed(pair):
+            times.append(_timed(write))
+    return {"quick": quick_times, "stock": stock_times}
+
+
 def loop(count: int) -> dict:
     """Warm up, say so, and start rendering when told to (a line on stdin): all loops start together."""
     from celery.signals import worker_process_init
@@ -91,6 +120,8 @@ if __name__ == "__main__":
         result = compare(int(args[0]))
     elif command == "first-jobs":
         result = first_jobs(args[0])
+    elif command == "email":
+        result = email_bytes(int(args[0]))
     else:
         result = loop(int(args[0]))
     print(json.dumps(result))

@@ -15,7 +15,7 @@ from summaries.services.emailing import build_summary_email
 from summaries.tests.factories import build_submission
 
 # Text with every kind of line ending, a line that starts with "From " and non-ASCII letters.
-AWKWARD_TEXT = "one\r\ntwo\rthree\nFrom here on\r\n\r\nZoë says hi\nno ending"
+AWKWARD_TEXT = "one\r\ntwo\rthree\nFrom here on\r\n\r\nZoë says hi\r\r\nfour\n\rno ending"
 
 
 def _stock_bytes(mime) -> bytes:
