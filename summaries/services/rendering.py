@@ -24,7 +24,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from summaries.models import Submission
-from summaries.services.pdf_fetcher import PDF_ASSETS_DIR, BundledAssetsOnlyFetcher
+from summaries.services.pdf_fetcher import BundledAssetsOnlyFetcher
 from summaries.services.stack_room import call_with_stack_room
 from summaries.services.weasyprint_arrays import use_open_arrays
 
@@ -69,6 +69,9 @@ class _ProcessRenderer:
 
     pid: int
     font_config: FontConfiguration = field(default_factory=FontConfiguration)
+    # Holds no state between fetches; building one costs more than half a millisecond (urllib
+    # handlers, the proxy settings read from the environment), so it is built once too.
+    fetcher: BundledAssetsOnlyFetcher = field(default_factory=BundledAssetsOnlyFetcher)
     stylesheets: dict[tuple, CSS] = field(default_factory=dict)
     images: dict = field(default_factory=dict)
     # Pango and Fontconfig objects are not thread-safe: one render at a time per process.
@@ -136,11 +139,11 @@ def html_to_pdf(html: str, fetcher: BundledAssetsOnlyFetcher | None = None) -> b
     """Every PDF goes through here, so every render uses the restricted fetcher."""
     renderer = _renderer()
     with renderer.lock:
-        return call_with_stack_room(renderer.render, html, fetcher or BundledAssetsOnlyFetcher())
+        return call_with_stack_room(renderer.render, html, fetcher or renderer.fetcher)
 
 
 def render_summary_pdf(submission: Submission) -> bytes:
-    return html_to_pdf(summary_html(submission), BundledAssetsOnlyFetcher(PDF_ASSETS_DIR))
+    return html_to_pdf(summary_html(submission))
 
 
 def warm_up() -> bool:
@@ -157,6 +160,6 @@ def warm_up() -> bool:
         # render, 160 after two, 85 in any later job; with services/stack_room.py, 10 to 12 in the
         # first job after two, 6 in a later one.
         for _ in range(WARM_UP_RENDERS):
-            call_with_stack_room(renderer.render, html, BundledAssetsOnlyFetcher(PDF_ASSETS_DIR))
+            call_with_stack_room(renderer.render, html, renderer.fetcher)
         renderer.warmed_up = True
     return True

@@ -84,3 +84,15 @@ def test_warm_up_renders_once_per_process_and_again_in_a_forked_child():
     first, second = results.get(timeout=60)
     child.join(60)
     assert (first, second) == (True, False)
+
+
+def test_the_fetcher_is_built_once_per_process_not_per_job(monkeypatch):
+    render_summary_pdf(build_submission())
+    built = []
+    real_init = BundledAssetsOnlyFetcher.__init__
+    monkeypatch.setattr(
+        BundledAssetsOnlyFetcher, "__init__", lambda self, *args, **kwargs: built.append(1) or real_init(self, *args)
+    )
+    for name in ("Grace Hopper", "Katherine Johnson"):
+        assert name in _text(render_summary_pdf(build_submission(name=name)))
+    assert built == []
