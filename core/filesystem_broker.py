@@ -16,6 +16,7 @@ once and taken from oldest first (Channel._get).
 """
 
 import os
+import shutil
 import threading
 import uuid
 from collections import deque
@@ -77,7 +78,7 @@ class Channel(filesystem.Channel):
             # Into a folder beside it, so the rename never crosses filesystems (where it would
             # become a copy that two consumers could both make).
             source = os.path.join(self.data_folder_in, name)
-            taken = os.path.join(self.processed_folder if self.store_processed else self._taken_folder, name)
+            taken = os.path.join(self._taken_folder, name)
             try:
                 os.rename(source, taken)
             except FileNotFoundError:
@@ -87,7 +88,10 @@ class Channel(filesystem.Channel):
             try:
                 with open(taken, "rb") as handle:
                     payload = handle.read()
-                if not self.store_processed:
+                if self.store_processed:
+                    # kombu's option to keep read messages; that folder may be on another filesystem.
+                    shutil.move(taken, os.path.join(self.processed_folder, name))
+                else:
                     os.remove(taken)
             except OSError as exc:
                 raise filesystem.ChannelError(f"Cannot read file {taken!r} from queue.") from exc

@@ -153,3 +153,18 @@ def test_consumers_sharing_a_folder_each_take_a_message_once_and_see_later_ones(
         with pytest.raises(readers["second"].Empty):
             readers["second"].get(timeout=0.2)
     assert taken == [("first", 0), ("second", 1), ("first", 2), ("first", 3)]
+
+
+def test_kombus_store_processed_option_keeps_each_read_message(tmp_path):
+    folder, processed = tmp_path / "queue", tmp_path / "processed"
+    folder.mkdir()
+    processed.mkdir()
+    options = {**_options(str(folder)), "store_processed": True, "processed_folder": str(processed)}
+    queue = Queue("kept", Exchange("kept"), "kept")
+    with app.connection_for_write(transport_options=options) as connection:
+        _publish(connection, queue, range(2))
+        reader = connection.SimpleQueue(queue)
+        for _ in range(2):
+            reader.get(timeout=5).ack()
+    assert len([name for name in os.listdir(processed) if name.endswith(".kept.msg")]) == 2
+    assert os.listdir(folder / "taken") == []
