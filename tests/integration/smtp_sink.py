@@ -17,6 +17,7 @@ from email.message import EmailMessage
 from functools import cached_property
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import MISSING, SMTP
 
 from tests.integration.ports import free_port
 
@@ -96,6 +97,51 @@ class _Handler:
         return "221 Bye"
 
 
+class _WholeDataSMTP(SMTP):
+    """aiosmtpd's server, reading a message's DATA in blocks instead of one line at a time.
+
+    aiosmtpd awaits, logs and checks every line of DATA in Python: 2.7 ms of CPU for a summary
+    email (500 lines of base64), against 1.0 ms read in blocks (bench/RESULTS.md). The sink runs
+    on the machine it measures, so that time was counted as the product's: a mail server in
+    production is another machine, and one written in C spends a fraction of it. What the client
+    sees is unchanged: the same replies, the message unstuffed as RFC 5321 4.5.2 says, the same
+    handler hooks (faults included).
+    """
+
+    async def smtp_DATA(self, arg: str) -> None:
+        if await self.check_helo_needed() or await self.check_auth_needed("DATA"):
+            return
+        if not self.envelope.rcpt_tos:
+            await self.push("503 Error: need RCPT command")
+            return
+        if arg:
+            await self.push("501 Syntax: DATA")
+            return
+        await self.push("354 End data with <CR><LF>.<CR><LF>")
+        data = bytearray()
+        # The client waits for our reply after the lone dot, so nothing follows it in the stream.
+        while not (data.endswith(b"\r\n.\r\n") or data == b".\r\n"):
+            block = await self._reader.read(1 << 16)
+            if not block:
+                return  # the client went away: nothing was accepted
+            data += block
+        if self.data_size_limit and len(data) > self.data_size_limit:
+            self._set_post_data_state()
+            await self.push("552 Error: Too much mail data")
+            return
+        # Without the terminating dot line; a line's leading dot was doubled by the client.
+        content = (b"\r\n" + data[:-3]).replace(b"\r\n.", b"\r\n")[2:]
+        self.envelope.content = self.envelope.original_content = bytes(content)
+        status = await self._call_handler_hook("DATA")
+        self._set_post_data_state()
+        await self.push("250 OK" if status is MISSING else status)
+
+
+class _Controller(Controller):
+    def factory(self) -> SMTP:
+        return _WholeDataSMTP(self.handler, **self.SMTP_kwargs)
+
+
 class SmtpSink:
     def __init__(self, port: int | None = None):
         self.port = port or free_port()
@@ -108,10 +154,10 @@ class SmtpSink:
         # Set while a DATA reply is being held, so a test can act at that exact moment.
         self.holding = threading.Event()
         self._release = threading.Event()
-        self._controller: Controller | None = None
+        self._controller: _Controller | None = None
 
     def start(self) -> "SmtpSink":
-        self._controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port)
+        self._controller = _Controller(_Handler(self), hostname="127.0.0.1", port=self.port)
         self._controller.start()
         return self
 
