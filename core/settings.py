@@ -14,6 +14,7 @@ from dotenv import load_dotenv
 from kombu import Exchange, Queue
 
 from core.caches import caches_from_url, rate_limits_count_in_cache
+from core.databases import require_sqlite_with_returning
 from core.env import REQUIRED, env_bool, env_float, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -84,6 +85,7 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    require_sqlite_with_returning()
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # The web server and the worker write to one SQLite file: wait for the lock instead of
     # failing, and take the write lock at BEGIN so two writers never deadlock on an upgrade.

@@ -4,6 +4,11 @@ A worker may only work on a row it has claimed with one conditional UPDATE: the 
 waiting and due, or leased to a worker whose lease has run out. The claim writes a fresh
 lease owner, and every later change is conditional on that owner, so a worker that was
 presumed dead and comes back can never overwrite the work of the one that took over.
+
+Each of these UPDATEs returns the row as it wrote it (UPDATE ... RETURNING, in SQLite 3.35+ and
+PostgreSQL alike), written in SQL here because Django's update() returns only a count: the claim
+read the row back with a second query, and building the two queries in the ORM took longer than
+running them. Every job makes three such changes (bench/RESULTS.md, fifth session).
 """
 
 import logging
@@ -13,8 +18,7 @@ from datetime import timedelta
 
 from celery import current_task
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F, Q
+from django.db import connection, transaction
 from django.utils import timezone
 
 from summaries.models import Submission, SubmissionEvent, SubmissionStatus
@@ -76,62 +80,99 @@ def _lease(now) -> dict:
     }
 
 
+def _column(name: str) -> str:
+    return connection.ops.quote_name(Submission._meta.get_field(name).column)
+
+
+def _db_value(name: str, value):
+    """A value as the database driver takes it for the field `name` (a datetime, on SQLite, as text)."""
+    return Submission._meta.get_field(name).get_db_prep_save(value, connection)
+
+
+# The row is waiting for this step and due, or its lease on this step has run out. Parameters:
+# id, waiting, now, leased, now.
+_CLAIMABLE = (
+    f"{_column('id')} = %s AND (({_column('status')} = %s AND ({_column('next_attempt_at')} IS NULL"
+    f" OR {_column('next_attempt_at')} <= %s)) OR ({_column('status')} = %s AND {_column('lease_until')} < %s))"
+)
+# The row is still in the step we claimed, under our lease. Parameters: id, lease owner, status.
+_STILL_OURS = f"{_column('id')} = %s AND {_column('lease_owner')} = %s AND {_column('status')} = %s"
+
+
+def _update_returning(condition: str, condition_values: list, values: dict, count_attempt: bool = False):
+    """Write `values` to the submission row if `condition` holds; the row as written, or None."""
+    assignments = [f"{_column(name)} = %s" for name in values]
+    if count_attempt:
+        assignments.append(f"{_column('attempts')} = {_column('attempts')} + 1")
+    rows = list(
+        Submission.objects.raw(
+            f"UPDATE {connection.ops.quote_name(Submission._meta.db_table)} SET {', '.join(assignments)}"
+            f" WHERE {condition} RETURNING *",
+            [_db_value(name, value) for name, value in values.items()] + condition_values,
+        )
+    )
+    return rows[0] if rows else None
+
+
 def claim(submission_id: int, *, waiting: str, leased: str) -> Claim | None:
     """Take the row from `waiting` (when due) or from an expired `leased`, into `leased`."""
     now = timezone.now()
     lease = _lease(now)
-    due = Q(status=waiting) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-    abandoned = Q(status=leased, lease_until__lt=now)
+    db_now = _db_value("lease_until", now)
     with transaction.atomic():
-        won = Submission.objects.filter(Q(pk=submission_id) & (due | abandoned)).update(
-            status=leased, attempts=F("attempts") + 1, **lease
+        submission = _update_returning(
+            _CLAIMABLE,
+            [submission_id, waiting, db_now, leased, db_now],
+            {"status": leased, **lease},
+            count_attempt=True,
         )
-        if not won:
+        if submission is None:
             return None
-        submission = Submission.objects.get(pk=submission_id)
         record_event(submission_id, leased, f"attempt {submission.attempts}")
     return Claim(submission, lease["lease_owner"])
+
+
+def _still_ours(claim_: Claim) -> list:
+    return [claim_.submission.pk, claim_.owner, claim_.submission.status]
 
 
 def finish(claim_: Claim, status: str, detail: str = "", **fields) -> bool:
     """Move a claimed row on to `status`, only if the claim is still ours."""
     now = timezone.now()
     with transaction.atomic():
-        done = Submission.objects.filter(
-            pk=claim_.submission.pk, lease_owner=claim_.owner, status=claim_.submission.status
-        ).update(status=status, lease_owner="", lease_until=None, updated_at=now, **fields)
-        if done:
+        done = _update_returning(
+            _STILL_OURS,
+            _still_ours(claim_),
+            {"status": status, "lease_owner": "", "lease_until": None, "updated_at": now, **fields},
+        )
+        if done is not None:
             record_event(claim_.submission.pk, status, detail)
-    if not done:
+    if done is None:
         logger.warning("submission=%s lost its lease before reaching %s", claim_.submission.pk, status)
-    return bool(done)
+    return done is not None
 
 
 def hand_over(claim_: Claim, done: str, detail: str, *, leased: str, **fields) -> Claim | None:
     """Finish a claimed step at `done` and claim the next one, `leased`, in one transaction.
 
-    The same as finish() followed by claim(), one conditional UPDATE instead of two and no
-    re-read of the row: both state changes are recorded as events, and the next step starts
-    on its first attempt (`fields` may not set attempts).
+    The same as finish() followed by claim(), one conditional UPDATE instead of two: both state
+    changes are recorded as events, and the next step starts on its first attempt (`fields` may
+    not set attempts).
     """
     now = timezone.now()
     lease = _lease(now)
-    submission = claim_.submission
     # No savepoint when the caller has a transaction open (the render keeps its PDF in the same
     # one): an error here fails the caller's transaction as a whole anyway.
     with transaction.atomic(savepoint=False):
-        done_and_leased = Submission.objects.filter(
-            pk=submission.pk, lease_owner=claim_.owner, status=submission.status
-        ).update(status=leased, attempts=1, **lease, **fields)
-        if done_and_leased:
-            record_events(submission.pk, [(done, detail), (leased, "attempt 1")])
-    if not done_and_leased:
-        logger.warning("submission=%s lost its lease before reaching %s", submission.pk, done)
+        leased_row = _update_returning(
+            _STILL_OURS, _still_ours(claim_), {"status": leased, "attempts": 1, **lease, **fields}
+        )
+        if leased_row is not None:
+            record_events(claim_.submission.pk, [(done, detail), (leased, "attempt 1")])
+    if leased_row is None:
+        logger.warning("submission=%s lost its lease before reaching %s", claim_.submission.pk, done)
         return None
-    # The row is now exactly what was written: update our copy instead of reading it back.
-    for name, value in {"status": leased, "attempts": 1, **lease, **fields}.items():
-        setattr(submission, name, value)
-    return Claim(submission, lease["lease_owner"])
+    return Claim(leased_row, lease["lease_owner"])
 
 
 def reopen_failed(queryset) -> list[int]:

@@ -1,0 +1,72 @@
+"""The claims' SQL (UPDATE ... RETURNING, services/claims.py) on each database the product runs on.
+
+The unit tests run on SQLite only; here the same steps run in a process configured for SQLite,
+then for PostgreSQL, and report what they saw.
+"""
+
+import json
+from contextlib import nullcontext
+
+import pytest
+
+from tests.integration.services import fresh_postgres_database
+
+pytestmark = pytest.mark.integration
+
+STEPS = """
+import json
+from datetime import timedelta
+from django.utils import timezone
+from summaries.models import Submission, SubmissionStatus as S
+from summaries.services.claims import Claim, claim, finish, hand_over
+from summaries.tests.factories import make_submission
+
+seen = {}
+now = timezone.now()
+row = make_submission()
+first = claim(row.pk, waiting=S.RECEIVED, leased=S.RENDERING)
+seen["claimed"] = [first.submission.status, first.submission.attempts, first.submission.name,
+                   first.submission.lease_until > now, first.submission.lease_until.tzinfo is not None]
+seen["claimed_twice"] = claim(row.pk, waiting=S.RECEIVED, leased=S.RENDERING) is not None
+sending = hand_over(first, S.RENDERED, "", leased=S.SENDING, pdf="summaries/x.pdf", rendered_at=now)
+seen["handed_over"] = [sending.submission.status, sending.submission.attempts, sending.submission.pdf.name,
+                       sending.submission.rendered_at == now, sending.owner != first.owner]
+seen["stale_hand_over"] = hand_over(first, S.RENDERED, "", leased=S.SENDING) is not None
+seen["stale_finish"] = finish(Claim(sending.submission, "someone else"), S.SENT)
+seen["finished"] = finish(sending, S.SENT, sent_at=now)
+done = Submission.objects.get(pk=row.pk)
+seen["row"] = [done.status, done.lease_owner, done.lease_until, done.sent_at == now]
+seen["events"] = list(done.events.values_list("status", "detail"))
+
+later = make_submission(status=S.RECEIVED, next_attempt_at=now + timedelta(minutes=5))
+seen["not_due"] = claim(later.pk, waiting=S.RECEIVED, leased=S.RENDERING) is not None
+due = make_submission(status=S.RECEIVED, next_attempt_at=now - timedelta(seconds=1))
+seen["due"] = claim(due.pk, waiting=S.RECEIVED, leased=S.RENDERING) is not None
+held = make_submission(status=S.RENDERING, attempts=1, lease_owner="a", lease_until=now + timedelta(minutes=1))
+seen["leased"] = claim(held.pk, waiting=S.RECEIVED, leased=S.RENDERING) is not None
+lapsed = make_submission(status=S.RENDERING, attempts=1, lease_owner="a", lease_until=now - timedelta(seconds=1))
+taken = claim(lapsed.pk, waiting=S.RECEIVED, leased=S.RENDERING)
+seen["lapsed"] = [taken.submission.attempts, taken.owner != "a"]
+print(json.dumps(seen))
+"""
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgres"])
+def test_each_step_changes_the_row_only_under_its_condition(make_stack, database):
+    with fresh_postgres_database() if database == "postgres" else nullcontext() as database_url:
+        stack = make_stack(database_url=database_url)
+        stack.manage("migrate", "--noinput", "-v0")
+        seen = json.loads(stack.manage("shell", "-c", STEPS).strip().splitlines()[-1])
+
+    assert seen["claimed"] == ["rendering", 1, "Ada Lovelace", True, True]
+    assert seen["claimed_twice"] is False
+    assert seen["handed_over"] == ["sending", 1, "summaries/x.pdf", True, True]
+    assert seen["stale_hand_over"] is False
+    assert seen["stale_finish"] is False
+    assert seen["finished"] is True
+    assert seen["row"] == ["sent", "", None, True]
+    assert seen["events"] == [["rendering", "attempt 1"], ["rendered", ""], ["sending", "attempt 1"], ["sent", ""]]
+    assert seen["not_due"] is False
+    assert seen["due"] is True
+    assert seen["leased"] is False
+    assert seen["lapsed"] == [2, True]
