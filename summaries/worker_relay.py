@@ -16,6 +16,11 @@ logger = logging.getLogger("summaries.relay")
 # After the broker refused a publish, leave it alone this long: the worker cannot consume
 # either, and a hung broker would hold the timer for PUBLISH_TIMEOUT_SECONDS every tick.
 PAUSE_AFTER_REFUSAL_SECONDS = 2.0
+# Django's rules for a kept database connection (its age, a broken one dropped) are applied at
+# most this often, and after any tick that failed. Applied at every tick, they made each tick's
+# query check the connection first with a query of its own: on PostgreSQL, two round trips every
+# RELAY_INTERVAL_SECONDS in the worker's main process, whatever the load (bench/RESULTS.md).
+CONNECTION_CHECK_SECONDS = 1.0
 
 
 class Relay(bootsteps.StartStopStep):
@@ -25,6 +30,7 @@ class Relay(bootsteps.StartStopStep):
         super().__init__(worker, **kwargs)
         self.timer_entry = None
         self.paused_until = 0.0
+        self.connections_checked_at = float("-inf")
 
     def start(self, worker) -> None:
         from django.conf import settings
@@ -41,10 +47,13 @@ class Relay(bootsteps.StartStopStep):
 
         from summaries.services.sweep import publish_new_submissions
 
-        if time.monotonic() < self.paused_until:
+        now = time.monotonic()
+        if now < self.paused_until:
             return
-        # A long-lived timer: let Django drop a connection that has expired or broken since the last tick.
-        close_old_connections()
+        if now - self.connections_checked_at >= CONNECTION_CHECK_SECONDS:
+            # A long-lived timer: let Django drop a connection that has expired or broken since.
+            close_old_connections()
+            self.connections_checked_at = now
         try:
             _, broker_took_all = publish_new_submissions()
         except Exception as exc:  # noqa: BLE001 - the database may be away; the next tick tries again
@@ -52,3 +61,5 @@ class Relay(bootsteps.StartStopStep):
             broker_took_all = False
         if not broker_took_all:
             self.paused_until = time.monotonic() + PAUSE_AFTER_REFUSAL_SECONDS
+            # The failure may have been the database's: the next tick checks the connection first.
+            self.connections_checked_at = float("-inf")

@@ -3,12 +3,13 @@
 from datetime import timedelta
 
 import pytest
+from django.db import OperationalError
 from django.utils import timezone
 
 from summaries.models import SubmissionStatus
 from summaries.services.sweep import publish_new_submissions, unpublished_submissions
 from summaries.tests.factories import make_submission
-from summaries.worker_relay import Relay
+from summaries.worker_relay import PAUSE_AFTER_REFUSAL_SECONDS, Relay
 
 pytestmark = pytest.mark.django_db
 
@@ -88,3 +89,27 @@ def test_the_relay_rests_after_a_refusal_then_tries_again(refusing_broker, monke
     monkeypatch.setattr("summaries.tasks.process_submission.apply_async", lambda args, **kw: sent.append(args[0]))
     relay.tick()
     assert len(sent) == 1 and unpublished_submissions().count() == 0
+
+
+def test_the_relay_checks_its_database_connection_once_a_second_and_after_a_failure(published, monkeypatch):
+    checks = []
+    monkeypatch.setattr("django.db.close_old_connections", lambda: checks.append(True))
+    clock = [100.0]
+    monkeypatch.setattr("summaries.worker_relay.time.monotonic", lambda: clock[0])
+    relay = Relay(worker=None)
+    for _ in range(10):  # ten ticks within one second: one check
+        relay.tick()
+        clock[0] += 0.05
+    assert len(checks) == 1
+    clock[0] += 0.6
+    relay.tick()
+    assert len(checks) == 2
+
+    def database_gone():
+        raise OperationalError("server closed the connection")
+
+    monkeypatch.setattr("summaries.services.sweep.publish_new_submissions", database_gone)
+    relay.tick()  # fails, and rests
+    clock[0] += PAUSE_AFTER_REFUSAL_SECONDS
+    relay.tick()  # checks the connection before it queries again
+    assert len(checks) == 3
