@@ -118,7 +118,7 @@ def claim(submission_id: int, *, waiting: str, leased: str) -> Claim | None:
     """Take the row from `waiting` (when due) or from an expired `leased`, into `leased`."""
     now = timezone.now()
     lease = _lease(now)
-    db_now = _db_value("lease_until", now)
+    db_now = connection.ops.adapt_datetimefield_value(now)
     with transaction.atomic():
         submission = _update_returning(
             _CLAIMABLE,
@@ -140,16 +140,16 @@ def finish(claim_: Claim, status: str, detail: str = "", **fields) -> bool:
     """Move a claimed row on to `status`, only if the claim is still ours."""
     now = timezone.now()
     with transaction.atomic():
-        done = _update_returning(
+        finished_row = _update_returning(
             _STILL_OURS,
             _still_ours(claim_),
             {"status": status, "lease_owner": "", "lease_until": None, "updated_at": now, **fields},
         )
-        if done is not None:
+        if finished_row is not None:
             record_event(claim_.submission.pk, status, detail)
-    if done is None:
+    if finished_row is None:
         logger.warning("submission=%s lost its lease before reaching %s", claim_.submission.pk, status)
-    return done is not None
+    return finished_row is not None
 
 
 def hand_over(claim_: Claim, done: str, detail: str, *, leased: str, **fields) -> Claim | None:

@@ -83,9 +83,9 @@ def test_saving_a_pdf_under_a_taken_name_replaces_it():
 
 
 def test_a_job_from_received_to_sent_takes_few_statements(monkeypatch, django_assert_num_queries):
-    # Claim: one update that returns the row, history. Render: the PDF (one upsert), the hand-over, both steps'
-    # history in one insert. Sent: update, history. Plus each step's transaction (here savepoints,
-    # inside the test's own transaction).
+    # Claim: one update that returns the row, history. Render: the PDF (one upsert), the
+    # hand-over, both steps' history in one insert. Sent: update, history. Plus each step's
+    # transaction (here savepoints, inside the test's own transaction).
     monkeypatch.setattr(pipeline, "render_summary_pdf", lambda submission: b"%PDF-1.7")
     submission = make_submission()
     with django_assert_num_queries(13):
