@@ -8,7 +8,8 @@ presumed dead and comes back can never overwrite the work of the one that took o
 Each of these UPDATEs returns the row as it wrote it (UPDATE ... RETURNING, in SQLite 3.35+ and
 PostgreSQL alike), written in SQL here because Django's update() returns only a count: the claim
 read the row back with a second query, and building the two queries in the ORM took longer than
-running them. Every job makes three such changes (bench/RESULTS.md, fifth session).
+running them. On PostgreSQL the same statement also records the change's events. Every job
+makes three such changes (bench/RESULTS.md, fifth and sixth sessions).
 """
 
 import logging
@@ -56,6 +57,10 @@ def record_events(submission_id: int, changes: list[tuple[str, str]]) -> None:
             for status, detail in changes
         ]
     )
+    _log_changes(submission_id, changes, worker)
+
+
+def _log_changes(submission_id: int, changes: list[tuple[str, str]], worker: str) -> None:
     for status, detail in changes:
         # One line per state change, with ids only: no personal data in logs. A mail server's
         # answer may quote the address, so addresses are redacted in the logged detail.
@@ -80,13 +85,17 @@ def _lease(now) -> dict:
     }
 
 
-def _column(name: str) -> str:
-    return connection.ops.quote_name(Submission._meta.get_field(name).column)
+def _column(name: str, model=Submission) -> str:
+    return connection.ops.quote_name(model._meta.get_field(name).column)
 
 
-def _db_value(name: str, value):
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _db_value(name: str, value, model=Submission):
     """A value as the database driver takes it for the field `name` (a datetime, on SQLite, as text)."""
-    return Submission._meta.get_field(name).get_db_prep_save(value, connection)
+    return model._meta.get_field(name).get_db_prep_save(value, connection)
 
 
 # The row is waiting for this step and due, or its lease on this step has run out. Parameters:
@@ -98,20 +107,73 @@ _CLAIMABLE = (
 # The row is still in the step we claimed, under our lease. Parameters: id, lease owner, status.
 _STILL_OURS = f"{_column('id')} = %s AND {_column('lease_owner')} = %s AND {_column('status')} = %s"
 
+# An event's detail that reads "attempt <n>", n being the row's attempt count as the same change
+# wrote it: a claim counts the attempt in the database, so only the database knows n beforehand.
+ATTEMPT = None
 
-def _update_returning(condition: str, condition_values: list, values: dict, count_attempt: bool = False):
-    """Write `values` to the submission row if `condition` holds; the row as written, or None."""
+
+def _update_returning(condition: str, condition_values: list, values: dict, count_attempt: bool) -> tuple[str, list]:
+    """UPDATE the submission row to `values` where `condition` holds, returning the row as written."""
     assignments = [f"{_column(name)} = %s" for name in values]
     if count_attempt:
         assignments.append(f"{_column('attempts')} = {_column('attempts')} + 1")
-    rows = list(
-        Submission.objects.raw(
-            f"UPDATE {connection.ops.quote_name(Submission._meta.db_table)} SET {', '.join(assignments)}"
-            f" WHERE {condition} RETURNING *",
-            [_db_value(name, value) for name, value in values.items()] + condition_values,
-        )
+    sql = f"UPDATE {_table(Submission)} SET {', '.join(assignments)} WHERE {condition} RETURNING *"
+    return sql, [_db_value(name, value) for name, value in values.items()] + condition_values
+
+
+def _insert_events_for_changed(changes: list[tuple[str, str | None]], now, worker: str) -> tuple[str, list]:
+    """INSERT the events for the row that the `changed` query returned, in order (PostgreSQL)."""
+    events = ", ".join(f"({position}, %s, %s)" for position in range(len(changes)))
+    columns = ", ".join(_column(name, SubmissionEvent) for name in ("submission", "at", "status", "detail", "worker"))
+    sql = (
+        f"INSERT INTO {_table(SubmissionEvent)} ({columns})"
+        f" SELECT changed.{_column('id')}, %s, event.status,"
+        f" COALESCE(event.detail, 'attempt ' || changed.{_column('attempts')}), %s"
+        f" FROM changed, (VALUES {events}) AS event(position, status, detail) ORDER BY event.position"
     )
-    return rows[0] if rows else None
+    return sql, [_db_value("at", now, SubmissionEvent), worker] + [value for change in changes for value in change]
+
+
+def _change_row(
+    condition: str, condition_values: list, values: dict, changes: list[tuple[str, str | None]], *, count_attempt=False
+) -> Submission | None:
+    """Write `values` to the row if `condition` holds and record `changes` as its events; the row as written, or None.
+
+    On PostgreSQL this is one statement (a data-modifying WITH), which is its own transaction:
+    one round trip instead of four (BEGIN, UPDATE, INSERT, COMMIT) for every state change, three
+    of them in every job (bench/RESULTS.md, sixth session). SQLite has no data-modifying WITH: there
+    it is the same UPDATE, then the INSERT, in one transaction. An error in either fails a
+    caller's transaction as a whole, so neither takes a savepoint.
+    """
+    now = timezone.now()
+    worker = current_worker()
+    update_sql, update_params = _update_returning(condition, condition_values, values, count_attempt)
+    if connection.vendor == "postgresql":
+        insert_sql, insert_params = _insert_events_for_changed(changes, now, worker)
+        rows = Submission.objects.raw(
+            f"WITH changed AS ({update_sql}), logged AS ({insert_sql}) SELECT * FROM changed",
+            update_params + insert_params,
+        )
+        row = next(iter(rows), None)
+        if row is None:
+            return None
+    else:
+        with transaction.atomic(savepoint=False):
+            row = next(iter(Submission.objects.raw(update_sql, update_params)), None)
+            if row is None:
+                return None
+            SubmissionEvent.objects.bulk_create(
+                [
+                    SubmissionEvent(submission_id=row.pk, status=status, detail=detail, worker=worker)
+                    for status, detail in _spelled_out(changes, row)
+                ]
+            )
+    _log_changes(row.pk, _spelled_out(changes, row), worker)
+    return row
+
+
+def _spelled_out(changes: list[tuple[str, str | None]], row: Submission) -> list[tuple[str, str]]:
+    return [(status, f"attempt {row.attempts}" if detail is ATTEMPT else detail) for status, detail in changes]
 
 
 def claim(submission_id: int, *, waiting: str, leased: str) -> Claim | None:
@@ -119,17 +181,14 @@ def claim(submission_id: int, *, waiting: str, leased: str) -> Claim | None:
     now = timezone.now()
     lease = _lease(now)
     db_now = connection.ops.adapt_datetimefield_value(now)
-    with transaction.atomic():
-        submission = _update_returning(
-            _CLAIMABLE,
-            [submission_id, waiting, db_now, leased, db_now],
-            {"status": leased, **lease},
-            count_attempt=True,
-        )
-        if submission is None:
-            return None
-        record_event(submission_id, leased, f"attempt {submission.attempts}")
-    return Claim(submission, lease["lease_owner"])
+    submission = _change_row(
+        _CLAIMABLE,
+        [submission_id, waiting, db_now, leased, db_now],
+        {"status": leased, **lease},
+        [(leased, ATTEMPT)],
+        count_attempt=True,
+    )
+    return None if submission is None else Claim(submission, lease["lease_owner"])
 
 
 def _still_ours(claim_: Claim) -> list:
@@ -138,37 +197,31 @@ def _still_ours(claim_: Claim) -> list:
 
 def finish(claim_: Claim, status: str, detail: str = "", **fields) -> bool:
     """Move a claimed row on to `status`, only if the claim is still ours."""
-    now = timezone.now()
-    with transaction.atomic():
-        finished_row = _update_returning(
-            _STILL_OURS,
-            _still_ours(claim_),
-            {"status": status, "lease_owner": "", "lease_until": None, "updated_at": now, **fields},
-        )
-        if finished_row is not None:
-            record_event(claim_.submission.pk, status, detail)
+    finished_row = _change_row(
+        _STILL_OURS,
+        _still_ours(claim_),
+        {"status": status, "lease_owner": "", "lease_until": None, "updated_at": timezone.now(), **fields},
+        [(status, detail)],
+    )
     if finished_row is None:
         logger.warning("submission=%s lost its lease before reaching %s", claim_.submission.pk, status)
     return finished_row is not None
 
 
 def hand_over(claim_: Claim, done: str, detail: str, *, leased: str, **fields) -> Claim | None:
-    """Finish a claimed step at `done` and claim the next one, `leased`, in one transaction.
+    """Finish a claimed step at `done` and claim the next one, `leased`, in one change.
 
     The same as finish() followed by claim(), one conditional UPDATE instead of two: both state
     changes are recorded as events, and the next step starts on its first attempt (`fields` may
     not set attempts).
     """
-    now = timezone.now()
-    lease = _lease(now)
-    # No savepoint when the caller has a transaction open (the render keeps its PDF in the same
-    # one): an error here fails the caller's transaction as a whole anyway.
-    with transaction.atomic(savepoint=False):
-        leased_row = _update_returning(
-            _STILL_OURS, _still_ours(claim_), {"status": leased, "attempts": 1, **lease, **fields}
-        )
-        if leased_row is not None:
-            record_events(claim_.submission.pk, [(done, detail), (leased, "attempt 1")])
+    lease = _lease(timezone.now())
+    leased_row = _change_row(
+        _STILL_OURS,
+        _still_ours(claim_),
+        {"status": leased, "attempts": 1, **lease, **fields},
+        [(done, detail), (leased, ATTEMPT)],
+    )
     if leased_row is None:
         logger.warning("submission=%s lost its lease before reaching %s", claim_.submission.pk, done)
         return None

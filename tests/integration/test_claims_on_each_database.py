@@ -16,6 +16,8 @@ pytestmark = pytest.mark.integration
 STEPS = """
 import json
 from datetime import timedelta
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from summaries.models import Submission, SubmissionStatus as S
 from summaries.services.claims import Claim, claim, finish, hand_over
@@ -24,16 +26,20 @@ from summaries.tests.factories import make_submission
 seen = {}
 now = timezone.now()
 row = make_submission()
-first = claim(row.pk, waiting=S.RECEIVED, leased=S.RENDERING)
+with CaptureQueriesContext(connection) as claiming:
+    first = claim(row.pk, waiting=S.RECEIVED, leased=S.RENDERING)
 seen["claimed"] = [first.submission.status, first.submission.attempts, first.submission.name,
                    first.submission.lease_until > now, first.submission.lease_until.tzinfo is not None]
 seen["claimed_twice"] = claim(row.pk, waiting=S.RECEIVED, leased=S.RENDERING) is not None
-sending = hand_over(first, S.RENDERED, "", leased=S.SENDING, pdf="summaries/x.pdf", rendered_at=now)
+with CaptureQueriesContext(connection) as handing_over:
+    sending = hand_over(first, S.RENDERED, "", leased=S.SENDING, pdf="summaries/x.pdf", rendered_at=now)
 seen["handed_over"] = [sending.submission.status, sending.submission.attempts, sending.submission.pdf.name,
                        sending.submission.rendered_at == now, sending.owner != first.owner]
 seen["stale_hand_over"] = hand_over(first, S.RENDERED, "", leased=S.SENDING) is not None
 seen["stale_finish"] = finish(Claim(sending.submission, "someone else"), S.SENT)
-seen["finished"] = finish(sending, S.SENT, sent_at=now)
+with CaptureQueriesContext(connection) as finishing:
+    seen["finished"] = finish(sending, S.SENT, sent_at=now)
+seen["statements"] = [len(claiming), len(handing_over), len(finishing)]
 done = Submission.objects.get(pk=row.pk)
 seen["row"] = [done.status, done.lease_owner, done.lease_until, done.sent_at == now]
 seen["events"] = list(done.events.values_list("status", "detail"))
@@ -46,7 +52,7 @@ held = make_submission(status=S.RENDERING, attempts=1, lease_owner="a", lease_un
 seen["leased"] = claim(held.pk, waiting=S.RECEIVED, leased=S.RENDERING) is not None
 lapsed = make_submission(status=S.RENDERING, attempts=1, lease_owner="a", lease_until=now - timedelta(seconds=1))
 taken = claim(lapsed.pk, waiting=S.RECEIVED, leased=S.RENDERING)
-seen["lapsed"] = [taken.submission.attempts, taken.owner != "a"]
+seen["lapsed"] = [taken.submission.attempts, taken.owner != "a", lapsed.events.get().detail]
 print(json.dumps(seen))
 """
 
@@ -66,7 +72,10 @@ def test_each_step_changes_the_row_only_under_its_condition(make_stack, database
     assert seen["finished"] is True
     assert seen["row"] == ["sent", "", None, True]
     assert seen["events"] == [["rendering", "attempt 1"], ["rendered", ""], ["sending", "attempt 1"], ["sent", ""]]
+    # Each change and its events: one statement on PostgreSQL; on SQLite an UPDATE and an INSERT,
+    # and the transaction's BEGIN and COMMIT around them.
+    assert seen["statements"] == ([1, 1, 1] if database == "postgres" else [4, 4, 4])
     assert seen["not_due"] is False
     assert seen["due"] is True
     assert seen["leased"] is False
-    assert seen["lapsed"] == [2, True]
+    assert seen["lapsed"] == [2, True, "attempt 2"]
