@@ -202,10 +202,11 @@ if BROKER_KIND in ("redis", "rediss"):
         # connection; publishing connections wait PUBLISH_TIMEOUT_SECONDS instead (below).
         "socket_connect_timeout": PUBLISH_TIMEOUT_SECONDS,
         "socket_timeout": env_float("BROKER_SOCKET_TIMEOUT_SECONDS", 5.0),
-        # Redis has no acknowledgements of its own: a message a worker took but did not
-        # acknowledge is handed out again only after this long. Keep it far above
-        # TASK_TIME_LIMIT_SECONDS, or a running job is given to a second worker meanwhile.
-        "visibility_timeout": env_int("BROKER_VISIBILITY_TIMEOUT_SECONDS", 3600),
+        # Redis has no acknowledgements of its own, and kombu's emulation of them costs two
+        # more round trips per job, in the worker's main process (bench/RESULTS.md, sixth
+        # session). It would hand out again, an hour later, a message whose worker died; the
+        # sweep has published that row again long before (docs/reliability.md), so it is off.
+        "ack_emulation": False,
     }
 elif BROKER_KIND in ("amqp", "amqps", "pyamqp"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -236,8 +237,8 @@ BROKER_PUBLISH_TRANSPORT_OPTIONS = {"socket_timeout": PUBLISH_TIMEOUT_SECONDS}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 # A job is acknowledged only once done, and handed back if its worker process dies. With
-# RabbitMQ the hand-back is immediate when the connection drops; with Redis it waits for the
-# visibility timeout, and the sweep usually gets there first (SUBMISSION_REQUEUE_AFTER_SECONDS).
+# RabbitMQ the hand-back is immediate when the connection drops; with Redis (no acknowledgements,
+# above) a message whose whole worker died is gone, and the sweep publishes its row again.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # Each worker process holds one message at a time (the one it runs): nothing waits in one

@@ -24,8 +24,6 @@ FAULT_TIMINGS = {
     "RETRY_MAX_SECONDS": "2",
     "SUBMISSION_MAX_ATTEMPTS": "10",
     "EMAIL_TIMEOUT": "3",
-    # Redis's own redelivery stays at its default hour: the product must not depend on it.
-    "BROKER_VISIBILITY_TIMEOUT_SECONDS": "3600",
 }
 
 
