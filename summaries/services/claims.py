@@ -5,11 +5,9 @@ waiting and due, or leased to a worker whose lease has run out. The claim writes
 lease owner, and every later change is conditional on that owner, so a worker that was
 presumed dead and comes back can never overwrite the work of the one that took over.
 
-Each of these UPDATEs returns the row as it wrote it (UPDATE ... RETURNING, in SQLite 3.35+ and
-PostgreSQL alike), written in SQL here because Django's update() returns only a count: the claim
-read the row back with a second query, and building the two queries in the ORM took longer than
-running them. On PostgreSQL the same statement also records the change's events. Every job
-makes three such changes (bench/RESULTS.md, fifth and sixth sessions).
+Each of these UPDATEs returns the row as it wrote it (services/row_updates.py), and on
+PostgreSQL the same statement also records the change's events. Every job makes three such
+changes (bench/RESULTS.md, fifth and sixth sessions).
 """
 
 import logging
@@ -24,6 +22,7 @@ from django.utils import timezone
 
 from summaries.models import Submission, SubmissionEvent, SubmissionStatus
 from summaries.security.redaction import redact_addresses
+from summaries.services.row_updates import column, db_value, table, update_returning
 
 logger = logging.getLogger("summaries.state")
 
@@ -86,16 +85,7 @@ def _lease(now) -> dict:
 
 
 def _column(name: str, model=Submission) -> str:
-    return connection.ops.quote_name(model._meta.get_field(name).column)
-
-
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _db_value(name: str, value, model=Submission):
-    """A value as the database driver takes it for the field `name` (a datetime, on SQLite, as text)."""
-    return model._meta.get_field(name).get_db_prep_save(value, connection)
+    return column(model, name)
 
 
 # The row is waiting for this step and due, or its lease on this step has run out. Parameters:
@@ -112,26 +102,17 @@ _STILL_OURS = f"{_column('id')} = %s AND {_column('lease_owner')} = %s AND {_col
 ATTEMPT = None
 
 
-def _update_returning(condition: str, condition_values: list, values: dict, count_attempt: bool) -> tuple[str, list]:
-    """UPDATE the submission row to `values` where `condition` holds, returning the row as written."""
-    assignments = [f"{_column(name)} = %s" for name in values]
-    if count_attempt:
-        assignments.append(f"{_column('attempts')} = {_column('attempts')} + 1")
-    sql = f"UPDATE {_table(Submission)} SET {', '.join(assignments)} WHERE {condition} RETURNING *"
-    return sql, [_db_value(name, value) for name, value in values.items()] + condition_values
-
-
 def _insert_events_for_changed(changes: list[tuple[str, str | None]], now, worker: str) -> tuple[str, list]:
     """INSERT the events for the row that the `changed` query returned, in order (PostgreSQL)."""
     events = ", ".join(f"({position}, %s, %s)" for position in range(len(changes)))
     columns = ", ".join(_column(name, SubmissionEvent) for name in ("submission", "at", "status", "detail", "worker"))
     sql = (
-        f"INSERT INTO {_table(SubmissionEvent)} ({columns})"
+        f"INSERT INTO {table(SubmissionEvent)} ({columns})"
         f" SELECT changed.{_column('id')}, %s, event.status,"
         f" COALESCE(event.detail, 'attempt ' || changed.{_column('attempts')}), %s"
         f" FROM changed, (VALUES {events}) AS event(position, status, detail) ORDER BY event.position"
     )
-    return sql, [_db_value("at", now, SubmissionEvent), worker] + [value for change in changes for value in change]
+    return sql, [db_value(SubmissionEvent, "at", now), worker] + [value for change in changes for value in change]
 
 
 def _change_row(
@@ -147,7 +128,9 @@ def _change_row(
     """
     now = timezone.now()
     worker = current_worker()
-    update_sql, update_params = _update_returning(condition, condition_values, values, count_attempt)
+    update_sql, update_params = update_returning(
+        Submission, values, condition, condition_values, increment=("attempts",) if count_attempt else ()
+    )
     if connection.vendor == "postgresql":
         insert_sql, insert_params = _insert_events_for_changed(changes, now, worker)
         rows = Submission.objects.raw(

@@ -2,22 +2,25 @@
 
 Only workers publish (the relay and the sweep, services/sweep.py), never a web request. A
 failed publish loses nothing: the row is the truth, so we only clear `enqueued_at`, and a
-later relay tick or sweep publishes it again once the broker answers.
+later relay tick or sweep publishes it again once the broker answers. Rows are taken for
+publishing a batch at a time, with one UPDATE: a relay tick that finds 50 new rows makes two
+statements, not 51.
 """
 
 import logging
 
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from summaries.models import Submission
+from summaries.services.row_updates import column, db_value, update_returning
 
 logger = logging.getLogger("summaries.publishing")
 
 
 def publish(submission_id: int) -> bool:
-    """Publish one message for the row; on any broker trouble, leave it for a later try."""
+    """Publish one message for the row; False on any broker trouble (the caller marks it unpublished)."""
     from summaries.tasks import process_submission
 
     try:
@@ -26,16 +29,46 @@ def publish(submission_id: int) -> bool:
         process_submission.apply_async((submission_id,), retry=False, confirm_timeout=settings.PUBLISH_TIMEOUT_SECONDS)
     except Exception as exc:  # noqa: BLE001 - any broker failure means "not published"
         logger.warning("submission=%s publish failed, left for a later try: %s", submission_id, type(exc).__name__)
-        try:
-            Submission.objects.filter(pk=submission_id).update(enqueued_at=None)
-        except DatabaseError:
-            # The row is committed either way: with enqueued_at still set, the sweep publishes
-            # it SUBMISSION_REQUEUE_AFTER_SECONDS later instead of at its next run.
-            logger.warning("submission=%s could not be marked unpublished; the sweep will find it later", submission_id)
         return False
     return True
 
 
-def mark_enqueued(submission_id: int, previous) -> bool:
-    """Take the right to publish this row; False when another relay or sweep took it first."""
-    return bool(Submission.objects.filter(pk=submission_id, enqueued_at=previous).update(enqueued_at=timezone.now()))
+def mark_enqueued(rows: list[tuple[int, object]]) -> list[int]:
+    """Take the right to publish rows, each (id, its enqueued_at as last read), in one UPDATE.
+
+    Returns the ids taken, in the order given: a row another relay or sweep took first is left out.
+    """
+    if not rows:
+        return []
+    ours = []
+    condition_values = []
+    for submission_id, previous in rows:
+        if previous is None:
+            ours.append(f"({column(Submission, 'id')} = %s AND {column(Submission, 'enqueued_at')} IS NULL)")
+            condition_values.append(submission_id)
+        else:
+            ours.append(f"({column(Submission, 'id')} = %s AND {column(Submission, 'enqueued_at')} = %s)")
+            condition_values += [submission_id, db_value(Submission, "enqueued_at", previous)]
+    sql, params = update_returning(
+        Submission,
+        {"enqueued_at": timezone.now()},
+        " OR ".join(ours),
+        condition_values,
+        returning=column(Submission, "id"),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        taken = {submission_id for (submission_id,) in cursor.fetchall()}
+    return [submission_id for submission_id, _ in rows if submission_id in taken]
+
+
+def mark_unpublished(submission_ids: list[int]) -> None:
+    """Rows taken for publishing that did not go out: the next relay tick or sweep publishes them."""
+    try:
+        Submission.objects.filter(pk__in=submission_ids).update(enqueued_at=None)
+    except DatabaseError:
+        # The rows are committed either way: with enqueued_at still set, the sweep publishes
+        # them SUBMISSION_REQUEUE_AFTER_SECONDS later instead of at its next run.
+        logger.warning(
+            "%s submissions could not be marked unpublished; the sweep will find them later", len(submission_ids)
+        )

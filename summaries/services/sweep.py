@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from summaries.models import LEASED_STATUSES, WAITING_STATUSES, Submission
-from summaries.services.publishing import mark_enqueued, publish
+from summaries.services.publishing import mark_enqueued, mark_unpublished, publish
 
 BATCH_SIZE = 500
 # Small, so that a relay tick holds the worker's timer (and its heartbeat) only briefly.
@@ -48,15 +48,14 @@ def stalled_submissions(now=None):
 
 def _publish_each(rows: Iterable[tuple[int, object]]) -> tuple[int, bool]:
     """Take and publish each (id, enqueued_at); returns how many went out, and whether the broker took them all."""
-    published = 0
-    for submission_id, enqueued_at in rows:
-        if not mark_enqueued(submission_id, enqueued_at):
-            continue  # another relay or sweep took it first
+    # Rows another relay or sweep took first are left out.
+    taken = mark_enqueued(list(rows))
+    for published, submission_id in enumerate(taken):
         if not publish(submission_id):
             # The broker is away: the rest would wait out the same timeout, one by one.
+            mark_unpublished(taken[published:])
             return published, False
-        published += 1
-    return published, True
+    return len(taken), True
 
 
 @functools.cache

@@ -36,6 +36,14 @@ def test_a_new_row_is_published_once_oldest_first(published):
     assert first.enqueued_at is not None
 
 
+def test_a_tick_takes_its_rows_with_one_statement(published, django_assert_num_queries):
+    rows = [make_submission(enqueued_at=None) for _ in range(5)]
+    # The query for new rows, then one UPDATE that takes them all (not one per row).
+    with django_assert_num_queries(2):
+        assert publish_new_submissions() == (5, True)
+    assert published == [row.pk for row in rows]
+
+
 def test_a_retry_is_published_once_its_time_has_come(published):
     due = make_submission(status=SubmissionStatus.RENDERED, next_attempt_at=timezone.now() - timedelta(seconds=1))
     make_submission(status=SubmissionStatus.RENDERED, next_attempt_at=timezone.now() + timedelta(minutes=1))

@@ -84,7 +84,7 @@ def test_saving_a_pdf_under_a_taken_name_replaces_it():
 
 def test_a_job_from_received_to_sent_takes_few_statements(monkeypatch, django_assert_num_queries):
     # On SQLite (PostgreSQL makes each update and its history one statement, which
-    # tests/integration/test_claims_on_each_database.py counts). Claim: one update that returns
+    # tests/integration/test_row_updates_on_each_database.py counts). Claim: one update that returns
     # the row, history. Render: the PDF (one upsert), the hand-over, both steps' history in one
     # insert, in one transaction (here a savepoint and its release, inside the test's own
     # transaction). Sent: update, history.

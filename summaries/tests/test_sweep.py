@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from summaries.models import SubmissionStatus
+from summaries.models import Submission, SubmissionStatus
 from summaries.services.publishing import mark_enqueued
 from summaries.services.sweep import stalled_submissions, sweep_stalled_submissions
 from summaries.tests.factories import make_submission
@@ -60,8 +60,21 @@ def test_two_sweeps_publish_a_row_once(published):
     seen_by_second = list(stalled_submissions().values_list("pk", "enqueued_at"))
     sweep_stalled_submissions()
     [(pk, enqueued_at)] = seen_by_second
-    assert mark_enqueued(pk, enqueued_at) is False
+    assert mark_enqueued([(pk, enqueued_at)]) == []
     assert len(published) == 1
+
+
+def test_rows_are_taken_only_as_they_were_read():
+    new = make_submission(enqueued_at=None)
+    lost = make_submission(enqueued_at=timezone.now() - timedelta(hours=1))
+    moved_on = make_submission(enqueued_at=None)
+    read = [(new.pk, None), (lost.pk, lost.enqueued_at), (moved_on.pk, None)]
+    Submission.objects.filter(pk=moved_on.pk).update(enqueued_at=timezone.now())  # another relay took it
+    assert mark_enqueued(read) == [new.pk, lost.pk]
+    new.refresh_from_db()
+    lost.refresh_from_db()
+    assert new.enqueued_at is not None
+    assert lost.enqueued_at > timezone.now() - timedelta(minutes=1)
 
 
 def test_a_failed_publish_leaves_the_row_for_the_next_sweep(monkeypatch):

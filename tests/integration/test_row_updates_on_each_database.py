@@ -1,4 +1,5 @@
-"""The claims' SQL (UPDATE ... RETURNING, services/claims.py) on each database the product runs on.
+"""The SQL of the claims and of taking rows to publish (UPDATE ... RETURNING, services/row_updates.py)
+on each database the product runs on.
 
 The unit tests run on SQLite only; here the same steps run in a process configured for SQLite,
 then for PostgreSQL, and report what they saw.
@@ -53,6 +54,14 @@ seen["leased"] = claim(held.pk, waiting=S.RECEIVED, leased=S.RENDERING) is not N
 lapsed = make_submission(status=S.RENDERING, attempts=1, lease_owner="a", lease_until=now - timedelta(seconds=1))
 taken = claim(lapsed.pk, waiting=S.RECEIVED, leased=S.RENDERING)
 seen["lapsed"] = [taken.submission.attempts, taken.owner != "a", lapsed.events.get().detail]
+
+from summaries.services.publishing import mark_enqueued
+new = make_submission(enqueued_at=None)
+lost = make_submission(enqueued_at=now - timedelta(hours=1))
+moved_on = make_submission(enqueued_at=None)
+read = [(new.pk, None), (lost.pk, Submission.objects.get(pk=lost.pk).enqueued_at), (moved_on.pk, None)]
+Submission.objects.filter(pk=moved_on.pk).update(enqueued_at=now)
+seen["taken_to_publish"] = mark_enqueued(read) == [new.pk, lost.pk]
 print(json.dumps(seen))
 """
 
@@ -79,3 +88,4 @@ def test_each_step_changes_the_row_only_under_its_condition(make_stack, database
     assert seen["due"] is True
     assert seen["leased"] is False
     assert seen["lapsed"] == [2, True, "attempt 2"]
+    assert seen["taken_to_publish"] is True
