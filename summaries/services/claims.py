@@ -84,8 +84,8 @@ def _lease(now) -> dict:
     }
 
 
-def _column(name: str, model=Submission) -> str:
-    return column(model, name)
+def _column(name: str) -> str:
+    return column(Submission, name)
 
 
 # The row is waiting for this step and due, or its lease on this step has run out. Parameters:
@@ -105,7 +105,7 @@ ATTEMPT = None
 def _insert_events_for_changed(changes: list[tuple[str, str | None]], now, worker: str) -> tuple[str, list]:
     """INSERT the events for the row that the `changed` query returned, in order (PostgreSQL)."""
     events = ", ".join(f"({position}, %s, %s)" for position in range(len(changes)))
-    columns = ", ".join(_column(name, SubmissionEvent) for name in ("submission", "at", "status", "detail", "worker"))
+    columns = ", ".join(column(SubmissionEvent, name) for name in ("submission", "at", "status", "detail", "worker"))
     sql = (
         f"INSERT INTO {table(SubmissionEvent)} ({columns})"
         f" SELECT changed.{_column('id')}, %s, event.status,"
