@@ -99,7 +99,7 @@ _STILL_OURS = f"{_column('id')} = %s AND {_column('lease_owner')} = %s AND {_col
 
 # An event's detail that reads "attempt <n>", n being the row's attempt count as the same change
 # wrote it: a claim counts the attempt in the database, so only the database knows n beforehand.
-ATTEMPT = None
+_ATTEMPT = None
 
 
 def _insert_events_for_changed(changes: list[tuple[str, str | None]], now, worker: str) -> tuple[str, list]:
@@ -126,37 +126,29 @@ def _change_row(
     it is the same UPDATE, then the INSERT, in one transaction. An error in either fails a
     caller's transaction as a whole, so neither takes a savepoint.
     """
-    now = timezone.now()
-    worker = current_worker()
     update_sql, update_params = update_returning(
         Submission, values, condition, condition_values, increment=("attempts",) if count_attempt else ()
     )
     if connection.vendor == "postgresql":
-        insert_sql, insert_params = _insert_events_for_changed(changes, now, worker)
+        worker = current_worker()
+        insert_sql, insert_params = _insert_events_for_changed(changes, timezone.now(), worker)
         rows = Submission.objects.raw(
             f"WITH changed AS ({update_sql}), logged AS ({insert_sql}) SELECT * FROM changed",
             update_params + insert_params,
         )
         row = next(iter(rows), None)
-        if row is None:
-            return None
-    else:
-        with transaction.atomic(savepoint=False):
-            row = next(iter(Submission.objects.raw(update_sql, update_params)), None)
-            if row is None:
-                return None
-            SubmissionEvent.objects.bulk_create(
-                [
-                    SubmissionEvent(submission_id=row.pk, status=status, detail=detail, worker=worker)
-                    for status, detail in _spelled_out(changes, row)
-                ]
-            )
-    _log_changes(row.pk, _spelled_out(changes, row), worker)
+        if row is not None:
+            _log_changes(row.pk, _spelled_out(changes, row), worker)
+        return row
+    with transaction.atomic(savepoint=False):
+        row = next(iter(Submission.objects.raw(update_sql, update_params)), None)
+        if row is not None:
+            record_events(row.pk, _spelled_out(changes, row))
     return row
 
 
 def _spelled_out(changes: list[tuple[str, str | None]], row: Submission) -> list[tuple[str, str]]:
-    return [(status, f"attempt {row.attempts}" if detail is ATTEMPT else detail) for status, detail in changes]
+    return [(status, f"attempt {row.attempts}" if detail is _ATTEMPT else detail) for status, detail in changes]
 
 
 def claim(submission_id: int, *, waiting: str, leased: str) -> Claim | None:
@@ -168,7 +160,7 @@ def claim(submission_id: int, *, waiting: str, leased: str) -> Claim | None:
         _CLAIMABLE,
         [submission_id, waiting, db_now, leased, db_now],
         {"status": leased, **lease},
-        [(leased, ATTEMPT)],
+        [(leased, _ATTEMPT)],
         count_attempt=True,
     )
     return None if submission is None else Claim(submission, lease["lease_owner"])
@@ -203,7 +195,7 @@ def hand_over(claim_: Claim, done: str, detail: str, *, leased: str, **fields) -
         _STILL_OURS,
         _still_ours(claim_),
         {"status": leased, "attempts": 1, **lease, **fields},
-        [(done, detail), (leased, ATTEMPT)],
+        [(done, detail), (leased, _ATTEMPT)],
     )
     if leased_row is None:
         logger.warning("submission=%s lost its lease before reaching %s", claim_.submission.pk, done)

@@ -40,21 +40,22 @@ def mark_enqueued(rows: list[tuple[int, object]]) -> list[int]:
     """
     if not rows:
         return []
+    id_column, enqueued_column = column(Submission, "id"), column(Submission, "enqueued_at")
     ours = []
     condition_values = []
     for submission_id, previous in rows:
         if previous is None:
-            ours.append(f"({column(Submission, 'id')} = %s AND {column(Submission, 'enqueued_at')} IS NULL)")
+            ours.append(f"({id_column} = %s AND {enqueued_column} IS NULL)")
             condition_values.append(submission_id)
         else:
-            ours.append(f"({column(Submission, 'id')} = %s AND {column(Submission, 'enqueued_at')} = %s)")
+            ours.append(f"({id_column} = %s AND {enqueued_column} = %s)")
             condition_values += [submission_id, db_value(Submission, "enqueued_at", previous)]
     sql, params = update_returning(
         Submission,
         {"enqueued_at": timezone.now()},
         " OR ".join(ours),
         condition_values,
-        returning=column(Submission, "id"),
+        returning=id_column,
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
