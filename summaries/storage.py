@@ -7,6 +7,10 @@ rendered it, with no shared disk or object store to run.
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
+from django.core.files.utils import validate_file_name
+from django.db import connection
+from django.db.models.constants import OnConflict
+from django.db.models.sql import InsertQuery
 from django.utils.deconstruct import deconstructible
 
 
@@ -19,18 +23,34 @@ class DatabaseStorage(Storage):
         return ContentFile(bytes(stored.content), name=name)
 
     def _save(self, name, content):
+        with connection.cursor() as cursor:
+            cursor.execute(*self.save_statement(name, content.read()))
+        return name
+
+    def save_statement(self, name: str, data: bytes) -> tuple[str, list]:
+        """The SQL and parameters that keep `data` under `name`, replacing a file of that name.
+
+        One statement that inserts or replaces (INSERT ... ON CONFLICT DO UPDATE, on SQLite and
+        PostgreSQL alike), where update_or_create() takes a savepoint, a SELECT and a write. A
+        worker runs it as part of the statement that records the render (services/claims.py).
+        """
         from summaries.models import StoredFile
 
-        data = content.read()
-        # One statement that inserts or replaces (INSERT ... ON CONFLICT DO UPDATE, on SQLite and
-        # PostgreSQL alike), where update_or_create() takes a savepoint, a SELECT and a write.
-        StoredFile.objects.bulk_create(
-            [StoredFile(name=name, content=data, size=len(data))],
-            update_conflicts=True,
-            unique_fields=["name"],
-            update_fields=["content", "size"],
+        # What Storage.save() checks before it calls _save(): a name must not climb out of its folder.
+        validate_file_name(name, allow_relative_path=True)
+        fields = StoredFile._meta
+        query = InsertQuery(
+            StoredFile,
+            on_conflict=OnConflict.UPDATE,
+            update_fields=[fields.get_field("content"), fields.get_field("size")],
+            unique_fields=[fields.get_field("name")],
         )
-        return name
+        query.insert_values(
+            [field for field in fields.concrete_fields if not field.primary_key],
+            [StoredFile(name=name, content=data, size=len(data))],
+        )
+        [(sql, params)] = query.get_compiler(connection=connection).as_sql()
+        return sql, list(params)
 
     def is_name_available(self, name, max_length=None):
         # _save replaces a file of the same name, so a taken name needs no free alternative

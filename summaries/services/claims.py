@@ -101,6 +101,12 @@ _STILL_OURS = f"{_column('id')} = %s AND {_column('lease_owner')} = %s AND {_col
 # wrote it: a claim counts the attempt in the database, so only the database knows n beforehand.
 _ATTEMPT = None
 
+# Turns synchronous_commit off for the statement's own transaction (set_config(..., true) is SET
+# LOCAL), so that its commit does not wait for the write-ahead log to reach the disk. The setting
+# ends with the transaction: the connection's next commit waits again, and writes this one's log
+# to disk with its own. Evaluated once for each row the statement changed.
+_NOT_WAITING_FOR_THE_DISK = " WHERE set_config('synchronous_commit', 'off', true) IS NOT NULL"
+
 
 def _insert_events_for_changed(changes: list[tuple[str, str | None]], now, worker: str) -> tuple[str, list]:
     """INSERT the events for the row that the `changed` query returned, in order (PostgreSQL)."""
@@ -116,7 +122,14 @@ def _insert_events_for_changed(changes: list[tuple[str, str | None]], now, worke
 
 
 def _change_row(
-    condition: str, condition_values: list, values: dict, changes: list[tuple[str, str | None]], *, count_attempt=False
+    condition: str,
+    condition_values: list,
+    values: dict,
+    changes: list[tuple[str, str | None]],
+    *,
+    count_attempt=False,
+    along_with: tuple[str, list] | None = None,
+    durable=True,
 ) -> Submission | None:
     """Write `values` to the row if `condition` holds and record `changes` as its events; the row as written, or None.
 
@@ -125,22 +138,35 @@ def _change_row(
     of them in every job (bench/RESULTS.md, sixth session). SQLite has no data-modifying WITH: there
     it is the same UPDATE, then the INSERT, in one transaction. An error in either fails a
     caller's transaction as a whole, so neither takes a savepoint.
+
+    `along_with`, the SQL and parameters of one more INSERT, UPDATE or DELETE, is written in the same
+    statement (on SQLite, the same transaction), whether or not the row changes.
+
+    `durable=False`: on PostgreSQL, this commit does not wait for the disk (synchronous_commit off
+    for this transaction only). Only for a change that may be lost in a database crash at no cost
+    (the claim before a render); see claim().
     """
     update_sql, update_params = update_returning(
         Submission, values, condition, condition_values, increment=("attempts",) if count_attempt else ()
     )
+    along_sql, along_params = along_with or ("", [])
     if connection.vendor == "postgresql":
         worker = current_worker()
         insert_sql, insert_params = _insert_events_for_changed(changes, timezone.now(), worker)
         rows = Submission.objects.raw(
-            f"WITH changed AS ({update_sql}), logged AS ({insert_sql}) SELECT * FROM changed",
-            update_params + insert_params,
+            f"WITH {f'kept AS ({along_sql}), ' if along_sql else ''}"
+            f"changed AS ({update_sql}), logged AS ({insert_sql}) SELECT * FROM changed"
+            f"{'' if durable else _NOT_WAITING_FOR_THE_DISK}",
+            along_params + update_params + insert_params,
         )
         row = next(iter(rows), None)
         if row is not None:
             _log_changes(row.pk, _spelled_out(changes, row), worker)
         return row
     with transaction.atomic(savepoint=False):
+        if along_sql:
+            with connection.cursor() as cursor:
+                cursor.execute(along_sql, along_params)
         row = next(iter(Submission.objects.raw(update_sql, update_params)), None)
         if row is not None:
             record_events(row.pk, _spelled_out(changes, row))
@@ -151,8 +177,13 @@ def _spelled_out(changes: list[tuple[str, str | None]], row: Submission) -> list
     return [(status, f"attempt {row.attempts}" if detail is _ATTEMPT else detail) for status, detail in changes]
 
 
-def claim(submission_id: int, *, waiting: str, leased: str) -> Claim | None:
-    """Take the row from `waiting` (when due) or from an expired `leased`, into `leased`."""
+def claim(submission_id: int, *, waiting: str, leased: str, durable: bool = True) -> Claim | None:
+    """Take the row from `waiting` (when due) or from an expired `leased`, into `leased`.
+
+    `durable=False` (PostgreSQL; SQLite's commits are never made to wait for the disk here) is
+    for a claim that nothing outside the database acts on before the next durable change of the
+    same row: a database crash that loses it only puts the row back where the sweep finds it.
+    """
     now = timezone.now()
     lease = _lease(now)
     db_now = connection.ops.adapt_datetimefield_value(now)
@@ -162,6 +193,7 @@ def claim(submission_id: int, *, waiting: str, leased: str) -> Claim | None:
         {"status": leased, **lease},
         [(leased, _ATTEMPT)],
         count_attempt=True,
+        durable=durable,
     )
     return None if submission is None else Claim(submission, lease["lease_owner"])
 
@@ -183,12 +215,14 @@ def finish(claim_: Claim, status: str, detail: str = "", **fields) -> bool:
     return finished_row is not None
 
 
-def hand_over(claim_: Claim, done: str, detail: str, *, leased: str, **fields) -> Claim | None:
+def hand_over(
+    claim_: Claim, done: str, detail: str, *, leased: str, along_with: tuple[str, list] | None = None, **fields
+) -> Claim | None:
     """Finish a claimed step at `done` and claim the next one, `leased`, in one change.
 
     The same as finish() followed by claim(), one conditional UPDATE instead of two: both state
     changes are recorded as events, and the next step starts on its first attempt (`fields` may
-    not set attempts).
+    not set attempts). `along_with` is written with it (the rendered PDF; see _change_row()).
     """
     lease = _lease(timezone.now())
     leased_row = _change_row(
@@ -196,6 +230,7 @@ def hand_over(claim_: Claim, done: str, detail: str, *, leased: str, **fields) -
         _still_ours(claim_),
         {"status": leased, "attempts": 1, **lease, **fields},
         [(done, detail), (leased, _ATTEMPT)],
+        along_with=along_with,
     )
     if leased_row is None:
         logger.warning("submission=%s lost its lease before reaching %s", claim_.submission.pk, done)

@@ -22,6 +22,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from summaries.models import Submission, SubmissionStatus as S
 from summaries.services.claims import Claim, claim, finish, hand_over
+from summaries.models import StoredFile
+from summaries.storage import DatabaseStorage
 from summaries.tests.factories import make_submission
 
 seen = {}
@@ -33,9 +35,11 @@ seen["claimed"] = [first.submission.status, first.submission.attempts, first.sub
                    first.submission.lease_until > now, first.submission.lease_until.tzinfo is not None]
 seen["claimed_twice"] = claim(row.pk, waiting=S.RECEIVED, leased=S.RENDERING) is not None
 with CaptureQueriesContext(connection) as handing_over:
-    sending = hand_over(first, S.RENDERED, "", leased=S.SENDING, pdf="summaries/x.pdf", rendered_at=now)
+    sending = hand_over(first, S.RENDERED, "", leased=S.SENDING, pdf="summaries/x.pdf", rendered_at=now,
+                        along_with=DatabaseStorage().save_statement("summaries/x.pdf", b"%PDF-1.7 x"))
 seen["handed_over"] = [sending.submission.status, sending.submission.attempts, sending.submission.pdf.name,
-                       sending.submission.rendered_at == now, sending.owner != first.owner]
+                       sending.submission.rendered_at == now, sending.owner != first.owner,
+                       bytes(StoredFile.objects.get(name="summaries/x.pdf").content).decode()]
 seen["stale_hand_over"] = hand_over(first, S.RENDERED, "", leased=S.SENDING) is not None
 seen["stale_finish"] = finish(Claim(sending.submission, "someone else"), S.SENT)
 with CaptureQueriesContext(connection) as finishing:
@@ -54,6 +58,18 @@ seen["leased"] = claim(held.pk, waiting=S.RECEIVED, leased=S.RENDERING) is not N
 lapsed = make_submission(status=S.RENDERING, attempts=1, lease_owner="a", lease_until=now - timedelta(seconds=1))
 taken = claim(lapsed.pk, waiting=S.RECEIVED, leased=S.RENDERING)
 seen["lapsed"] = [taken.submission.attempts, taken.owner != "a", lapsed.events.get().detail]
+
+# A claim that does not wait for the disk: only its own commit (PostgreSQL), never the connection's next one.
+quick = make_submission()
+with CaptureQueriesContext(connection) as not_waiting:
+    quick_claim = claim(quick.pk, waiting=S.RECEIVED, leased=S.RENDERING, durable=False)
+asked_not_to_wait = [any("synchronous_commit" in query["sql"] for query in step.captured_queries)
+                     for step in (claiming, handing_over, finishing, not_waiting)]
+seen["not_waiting"] = [quick_claim.submission.status, asked_not_to_wait]
+if connection.vendor == "postgresql":
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        seen["not_waiting"].append(cursor.fetchone()[0])
 
 from summaries.services.publishing import mark_enqueued
 new = make_submission(enqueued_at=None)
@@ -75,17 +91,22 @@ def test_each_step_changes_the_row_only_under_its_condition(make_stack, database
 
     assert seen["claimed"] == ["rendering", 1, "Ada Lovelace", True, True]
     assert seen["claimed_twice"] is False
-    assert seen["handed_over"] == ["sending", 1, "summaries/x.pdf", True, True]
+    assert seen["handed_over"] == ["sending", 1, "summaries/x.pdf", True, True, "%PDF-1.7 x"]
     assert seen["stale_hand_over"] is False
     assert seen["stale_finish"] is False
     assert seen["finished"] is True
     assert seen["row"] == ["sent", "", None, True]
     assert seen["events"] == [["rendering", "attempt 1"], ["rendered", ""], ["sending", "attempt 1"], ["sent", ""]]
-    # Each change and its events: one statement on PostgreSQL; on SQLite an UPDATE and an INSERT,
-    # and the transaction's BEGIN and COMMIT around them.
-    assert seen["statements"] == ([1, 1, 1] if database == "postgres" else [4, 4, 4])
+    # Each change and its events, and the PDF kept with the hand-over: one statement on PostgreSQL;
+    # on SQLite an UPDATE and an INSERT (and the PDF's upsert), and the transaction's BEGIN and COMMIT.
+    assert seen["statements"] == ([1, 1, 1] if database == "postgres" else [4, 5, 4])
     assert seen["not_due"] is False
     assert seen["due"] is True
     assert seen["leased"] is False
     assert seen["lapsed"] == [2, True, "attempt 2"]
     assert seen["taken_to_publish"] is True
+    # Only the claim asked not to wait leaves the disk out, and only for its own transaction.
+    if database == "postgres":
+        assert seen["not_waiting"] == ["rendering", [False, False, False, True], "on"]
+    else:
+        assert seen["not_waiting"] == ["rendering", [False, False, False, False]]
