@@ -38,15 +38,17 @@ class DatabaseStorage(Storage):
 
         # What Storage.save() checks before it calls _save(): a name must not climb out of its folder.
         validate_file_name(name, allow_relative_path=True)
-        fields = StoredFile._meta
+        # The query bulk_create(update_conflicts=True) would run, compiled to SQL so that it can also
+        # be one part of another statement; the compiler fills created_at and converts the values.
+        meta = StoredFile._meta
         query = InsertQuery(
             StoredFile,
             on_conflict=OnConflict.UPDATE,
-            update_fields=[fields.get_field("content"), fields.get_field("size")],
-            unique_fields=[fields.get_field("name")],
+            update_fields=[meta.get_field("content"), meta.get_field("size")],
+            unique_fields=[meta.get_field("name")],
         )
         query.insert_values(
-            [field for field in fields.concrete_fields if not field.primary_key],
+            [field for field in meta.concrete_fields if not field.primary_key],
             [StoredFile(name=name, content=data, size=len(data))],
         )
         [(sql, params)] = query.get_compiler(connection=connection).as_sql()
