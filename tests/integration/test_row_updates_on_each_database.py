@@ -20,9 +20,8 @@ from datetime import timedelta
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from summaries.models import Submission, SubmissionStatus as S
+from summaries.models import StoredFile, Submission, SubmissionStatus as S
 from summaries.services.claims import Claim, claim, finish, hand_over
-from summaries.models import StoredFile
 from summaries.storage import DatabaseStorage
 from summaries.tests.factories import make_submission
 
