@@ -34,9 +34,7 @@ RECORD_RETRY_MAX_PAUSE_SECONDS = 2.0
 def process_submission(submission_id: int) -> None:
     # A row is in one state at a time, so at most one of these claims wins; the most common
     # one, a fresh submission to render, is tried first and costs the others nothing.
-    # The one claim that need not wait for the disk: nothing leaves the worker before the
-    # hand-over, which does wait, and writes this claim to disk with it. A database crash that
-    # lost the claim would only put the row back where the sweep finds it.
+    # The one claim that need not wait for the disk (claim(), and docs/reliability.md, "What waits for the disk").
     rendering = claim(
         submission_id, waiting=SubmissionStatus.RECEIVED, leased=SubmissionStatus.RENDERING, durable=False
     )
