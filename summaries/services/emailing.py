@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 
 from summaries.models import Submission
 from summaries.services.email_bytes import QuicklyWritten
-from summaries.services.mail_connections import drop, keep, take_kept_connection
+from summaries.services.mail_connections import drop, keep, retry_on_new_connection, take_kept_connection
 
 SUBJECT = "Your Personal Summary"
 
@@ -90,7 +90,12 @@ def deliver(message: EmailMessage, connection: BaseEmailBackend | None = None) -
     if connection is not None:
         message.connection = connection
     with _delivery_errors():
-        message.send(fail_silently=False)
+        try:
+            message.send(fail_silently=False)
+        except (smtplib.SMTPException, OSError) as exc:
+            if not retry_on_new_connection(connection, exc):
+                raise
+            message.send(fail_silently=False)
 
 
 @contextmanager

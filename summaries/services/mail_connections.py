@@ -3,9 +3,17 @@
 Opening a connection costs a TCP (and usually TLS) handshake, the server's greeting, EHLO and,
 with a login, AUTH, and closing it a QUIT: with one email per job, most of the SMTP
 conversation. After a delivery has been recorded, a worker process keeps its connection instead,
-and the next delivery within EMAIL_CONNECTION_REUSE_SECONDS uses it once a NOOP shows that the
-server is still there (servers drop idle connections; Postfix after 300 s). Otherwise, or
-after MAX_DELIVERIES_PER_CONNECTION (some providers refuse more per session), a new one.
+and the next delivery within EMAIL_CONNECTION_REUSE_SECONDS uses it if the server has not hung
+up meanwhile (servers drop idle connections; Postfix after 300 s). Otherwise, or after
+MAX_DELIVERIES_PER_CONNECTION (some providers refuse more per session), a new one.
+
+Whether the server hung up is read from the socket, not asked with a NOOP: a server that ends a
+connection says so (a 421 line, or only the TCP FIN), and either makes the socket readable,
+which one poll() shows without a round trip (a NOOP cost a round trip and a command the server
+must answer, before every email: bench/RESULTS.md). A server that vanished without a word, or
+hung up in the instant between that check and the email, fails the email's first command: that
+failure comes before the message was handed over, so the email is sent again at once on a new
+connection (retry_on_new_connection).
 
 What does not change (docs/reliability.md): nothing happens on the connection between the
 server's acceptance and the record of it; a connection on which anything failed or timed out is
@@ -14,9 +22,12 @@ closed only costs a new connection, never a failed delivery.
 """
 
 import os
+import select
 import smtplib
+import ssl
 import threading
 import time
+import traceback
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -53,7 +64,7 @@ def _server() -> tuple:
 
 
 def take_kept_connection() -> BaseEmailBackend | None:
-    """The connection kept from the last delivery, when it is recent and the server still answers."""
+    """The connection kept from the last delivery, when it is recent and the server has not hung up."""
     global _kept
     with _lock:
         kept, _kept = _kept, None
@@ -65,17 +76,57 @@ def take_kept_connection() -> BaseEmailBackend | None:
         and time.monotonic() - kept.idle_since < settings.EMAIL_CONNECTION_REUSE_SECONDS
         and kept.deliveries < MAX_DELIVERIES_PER_CONNECTION
     )
-    try:
-        if reusable and kept.backend.connection.noop()[0] == 250:
-            _deliveries[id(kept.backend)] = kept.deliveries
-            return kept.backend
-    except (smtplib.SMTPException, OSError):
-        pass  # gone or confused: a new connection below, nothing was sent on this one
-    except BaseException:
-        drop(kept.backend)  # a time limit during the NOOP
-        raise
+    if reusable and _server_still_listening(kept.backend.connection):
+        _deliveries[id(kept.backend)] = kept.deliveries
+        return kept.backend
     drop(kept.backend)
     return None
+
+
+def _server_still_listening(smtp: smtplib.SMTP) -> bool:
+    """No word from the server since its last reply: neither a goodbye nor a hang-up.
+
+    Between one email and the next the server has nothing to say; anything it sent meanwhile
+    (a 421, a TLS close_notify, the end of the stream) means it is closing the connection.
+    """
+    sock = smtp.sock
+    if sock is None:
+        return False
+    if isinstance(sock, ssl.SSLSocket) and sock.pending():
+        return False
+    poller = select.poll()
+    poller.register(sock, select.POLLIN | select.POLLPRI)  # hang-ups and errors are always reported
+    return not poller.poll(0)
+
+
+def retry_on_new_connection(connection: BaseEmailBackend | None, failure: BaseException) -> bool:
+    """Replace a kept connection that failed before the email was handed over; True: send again.
+
+    Only a kept connection (a new one that fails has nothing to fall back on), only when the
+    server hung up or said 421 (closing) rather than answering the email, and only before DATA:
+    until then the server has nothing it could deliver, so sending again cannot make a second copy.
+    """
+    if connection is None or id(connection) not in _deliveries:
+        return False
+    closing = isinstance(failure, (smtplib.SMTPServerDisconnected, OSError)) or (
+        isinstance(failure, smtplib.SMTPResponseException) and failure.smtp_code == 421
+    )
+    if not closing or _failed_in_data(failure):
+        return False
+    drop(connection)
+    connection.open()  # the caller's own error handling takes a failure here
+    return True
+
+
+# smtplib.SMTP.sendmail() hands the message over in its data() method: an error raised in it, or
+# the SMTPDataError raised on its answer, may have left the message with the server.
+_SMTP_DATA = smtplib.SMTP.data.__code__
+
+
+def _failed_in_data(failure: BaseException) -> bool:
+    if isinstance(failure, smtplib.SMTPDataError):
+        return True
+    return any(frame.f_code is _SMTP_DATA for frame, _ in traceback.walk_tb(failure.__traceback__))
 
 
 def keep(connection: BaseEmailBackend) -> bool:

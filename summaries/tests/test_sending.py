@@ -85,6 +85,7 @@ def test_successive_emails_share_one_connection_to_the_mail_server(sink, setting
     assert _process_all(first, second) == [SubmissionStatus.SENT, SubmissionStatus.SENT]
     assert sink.count() == 2
     assert sink.greeted == 1
+    assert sink.noops == 0, "whether the server is still there is read from the socket, not asked"
 
 
 def test_with_reuse_off_every_email_gets_its_own_connection(sink, settings):
@@ -107,6 +108,52 @@ def test_a_kept_connection_the_server_has_closed_costs_a_new_connection_not_a_fa
     assert second.attempts == 1
     assert [m["To"] for m in sink.messages] == ["ada@example.com", "grace@example.com"]
     assert sink.greeted == 2
+
+
+def test_a_server_that_hung_up_on_a_kept_connection_is_noticed_before_anything_is_sent(sink, settings):
+    settings.EMAIL_CONNECTION_REUSE_SECONDS = 10
+    assert _process_all(rendered_submission()) == [SubmissionStatus.SENT]
+
+    sink.stop()
+    sink.start()
+
+    assert mail_connections.take_kept_connection() is None
+
+
+def test_a_kept_connection_closed_as_the_next_email_begins_costs_a_new_connection_not_a_failed_email(sink, settings):
+    settings.EMAIL_CONNECTION_REUSE_SECONDS = 10
+    first, second = rendered_submission(), rendered_submission(email="grace@example.com")
+    assert _process_all(first) == [SubmissionStatus.SENT]
+
+    sink.behaviour.close_at_mail_next = 1  # 421 to MAIL, then the server hangs up
+
+    assert _process_all(second) == [SubmissionStatus.SENT]
+    assert second.attempts == 1
+    assert [m["To"] for m in sink.messages] == ["ada@example.com", "grace@example.com"]
+    assert sink.greeted == 2
+
+
+def test_a_new_connection_closed_as_the_email_begins_is_a_failed_try(sink, settings):
+    settings.EMAIL_CONNECTION_REUSE_SECONDS = 10
+    sink.behaviour.close_at_mail_next = 1
+    submission = rendered_submission()
+
+    assert _process_all(submission) == [SubmissionStatus.RENDERED]
+    assert submission.last_error.startswith("The mail server answered 421")
+    assert sink.greeted == 1, "only a kept connection is replaced at once: a new one has nothing to fall back on"
+
+
+def test_a_kept_connection_lost_while_the_email_is_handed_over_is_not_sent_again_at_once(sink, settings):
+    settings.EMAIL_CONNECTION_REUSE_SECONDS = 10
+    first, second = rendered_submission(), rendered_submission(email="grace@example.com")
+    assert _process_all(first) == [SubmissionStatus.SENT]
+
+    sink.hold_next(1)  # no answer to the message: the client gives up after EMAIL_TIMEOUT
+
+    assert _process_all(second) == [SubmissionStatus.RENDERED]
+    assert second.last_error.startswith("Could not reach the mail server")
+    assert sink.count() == 1
+    assert sink.greeted == 1, "after DATA the server may have the message: sending it again at once could make a copy"
 
 
 def test_a_connection_a_delivery_failed_on_is_never_used_again(sink, settings):

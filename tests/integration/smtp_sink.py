@@ -1,8 +1,8 @@
 """A real SMTP server (aiosmtpd) that records what it accepts and can be told to misbehave.
 
 Faults it can play: a 4xx/5xx reply to DATA, unknown recipients, refusing connections (stop,
-then start again on the same port), holding its reply to DATA for a while or for good, and
-never answering QUIT.
+then start again on the same port), holding its reply to DATA for a while or for good, closing
+a connection when the next email begins (421 to MAIL, then hanging up), and never answering QUIT.
 A message counts as accepted only once the 250 reply is sent: a client that disconnects while
 the reply is held leaves nothing behind, as with a real server that never said yes.
 """
@@ -34,6 +34,9 @@ class Behaviour:
     hold_seconds: float | None = None
     # Never answer QUIT: the goodbye after a delivery hangs until the client gives up.
     hang_on_quit: bool = False
+    # Answer the next N MAIL commands with 421 and hang up, as a server does that shuts down, or
+    # that ends a connection at the moment a client reuses it.
+    close_at_mail_next: int = 0
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,24 @@ class _Handler:
         with self.sink.lock:
             self.sink.greeted += 1
         return responses
+
+    async def handle_NOOP(self, server, session, envelope, arg):
+        with self.sink.lock:
+            self.sink.noops += 1
+        return "250 OK"
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        with self.sink.lock:
+            closing = self.sink.behaviour.close_at_mail_next > 0
+            if closing:
+                self.sink.behaviour.close_at_mail_next -= 1
+        if closing:
+            # Hang up once the reply is written (aiosmtpd writes the returned reply right away).
+            asyncio.get_running_loop().call_soon(server.transport.close)
+            return "421 4.3.2 Service shutting down, closing transmission channel"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.lower() in self.sink.behaviour.unknown_recipients:
@@ -149,6 +170,7 @@ class SmtpSink:
         self.accepted: list[Accepted] = []
         self.refused = 0
         self.greeted = 0  # EHLOs received: one per client connection
+        self.noops = 0
         self.abandoned = 0
         self.lock = threading.Lock()
         # Set while a DATA reply is being held, so a test can act at that exact moment.
