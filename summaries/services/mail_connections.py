@@ -7,13 +7,9 @@ and the next delivery within EMAIL_CONNECTION_REUSE_SECONDS uses it if the serve
 up meanwhile (servers drop idle connections; Postfix after 300 s). Otherwise, or after
 MAX_DELIVERIES_PER_CONNECTION (some providers refuse more per session), a new one.
 
-Whether the server hung up is read from the socket, not asked with a NOOP: a server that ends a
-connection says so (a 421 line, or only the TCP FIN), and either makes the socket readable,
-which one poll() shows without a round trip (a NOOP cost a round trip and a command the server
-must answer, before every email: bench/RESULTS.md). A server that vanished without a word, or
-hung up in the instant between that check and the email, fails the email's first command: that
-failure comes before the message was handed over, so the email is sent again at once on a new
-connection (retry_on_new_connection).
+Whether the server hung up is read from the socket (_server_still_listening), not asked with a
+NOOP, which cost a round trip before every email (bench/RESULTS.md); a kept connection that
+fails anyway before the message was handed over is replaced at once (retry_on_new_connection).
 
 What does not change (docs/reliability.md): nothing happens on the connection between the
 server's acceptance and the record of it; a connection on which anything failed or timed out is

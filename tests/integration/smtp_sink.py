@@ -78,6 +78,7 @@ class _Handler:
             # Hang up once the reply is written (aiosmtpd writes the returned reply right away).
             asyncio.get_running_loop().call_soon(server.transport.close)
             return "421 4.3.2 Service shutting down, closing transmission channel"
+        # What aiosmtpd does itself when the handler has no MAIL hook.
         envelope.mail_from = address
         envelope.mail_options.extend(mail_options)
         return "250 OK"
