@@ -84,6 +84,21 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# PostgreSQL: the parameters travel apart from the SQL (server-side binding), so that a statement
+# a connection runs again and again, a worker's claim, hand-over and record of a send, is prepared
+# once and then only executed: PostgreSQL stops parsing and planning it for every job, and the
+# rendered PDF is sent as bytes, not spelled out in the SQL as hex (bench/RESULTS.md, ninth
+# session). Django turns both off unless asked. Off for a pooler that cannot keep a prepared
+# statement with its session (PgBouncer in transaction mode without max_prepared_statements).
+DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
+# psycopg's own default: a statement is prepared once it has run 5 times on one connection.
+PREPARE_AFTER_RUNS = 5
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DATABASE_PREPARED_STATEMENTS:
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "server_side_binding": True,
+        "prepare_threshold": PREPARE_AFTER_RUNS,
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     require_sqlite_with_returning()
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)

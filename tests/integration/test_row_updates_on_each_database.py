@@ -109,3 +109,46 @@ def test_each_step_changes_the_row_only_under_its_condition(make_stack, database
         assert seen["not_waiting"] == ["rendering", [False, False, False, True], "on"]
     else:
         assert seen["not_waiting"] == ["rendering", [False, False, False, False]]
+
+
+# A worker's three changes, run as many times as a worker runs them in its first jobs, with a PDF
+# holding every byte value; then what the connection has prepared, and the PDF as read back.
+JOBS_THEN_PREPARED = """
+import json
+from django.db import connection
+from django.utils import timezone
+from summaries.models import StoredFile, Submission, SubmissionStatus as S
+from summaries.services.claims import claim, finish, hand_over
+from summaries.storage import DatabaseStorage
+from summaries.tests.factories import make_submission
+
+pdf = bytes(range(256)) * 80
+for _ in range(8):
+    row = make_submission()
+    first = claim(row.pk, waiting=S.RECEIVED, leased=S.RENDERING, durable=False)
+    name = f"summaries/{row.pk}.pdf"
+    sending = hand_over(first, S.RENDERED, "", leased=S.SENDING, pdf=name, rendered_at=timezone.now(),
+                        along_with=DatabaseStorage().save_statement(name, pdf))
+    finish(sending, S.SENT, sent_at=timezone.now())
+with connection.cursor() as cursor:
+    cursor.execute("SELECT statement FROM pg_prepared_statements")
+    prepared = [statement for (statement,) in cursor.fetchall()]
+print(json.dumps({
+    "changes_prepared": sum("changed AS" in statement for statement in prepared),
+    "pdf_read_back": bytes(StoredFile.objects.get(name=name).content) == pdf,
+    "statuses": sorted(set(Submission.objects.values_list("status", flat=True))),
+}))
+"""
+
+
+@pytest.mark.parametrize("prepared", ["true", "false"])
+def test_a_workers_statements_are_prepared_once_on_postgresql_unless_turned_off(make_stack, prepared):
+    with fresh_postgres_database() as database_url:
+        stack = make_stack(database_url=database_url, extra_env={"DATABASE_PREPARED_STATEMENTS": prepared})
+        stack.manage("migrate", "--noinput", "-v0")
+        seen = json.loads(stack.manage("shell", "-c", JOBS_THEN_PREPARED).strip().splitlines()[-1])
+
+    # The claim, the hand-over (with the PDF's upsert) and the record of the send.
+    assert seen["changes_prepared"] == (3 if prepared == "true" else 0)
+    assert seen["pdf_read_back"] is True
+    assert seen["statuses"] == ["sent"]
