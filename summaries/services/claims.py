@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from summaries.models import Submission, SubmissionEvent, SubmissionStatus
 from summaries.security.redaction import redact_addresses
-from summaries.services.row_updates import column, db_value, table, update_returning
+from summaries.services.row_updates import column, db_value, first_row_as, table, update_returning
 
 logger = logging.getLogger("summaries.state")
 
@@ -153,13 +153,13 @@ def _change_row(
     if connection.vendor == "postgresql":
         worker = current_worker()
         insert_sql, insert_params = _insert_events_for_changed(changes, timezone.now(), worker)
-        rows = Submission.objects.raw(
+        row = first_row_as(
+            Submission,
             f"WITH {f'kept AS ({along_sql}), ' if along_sql else ''}"
             f"changed AS ({update_sql}), logged AS ({insert_sql}) SELECT * FROM changed"
             f"{'' if durable else _NOT_WAITING_FOR_THE_DISK}",
             along_params + update_params + insert_params,
         )
-        row = next(iter(rows), None)
         if row is not None:
             _log_changes(row.pk, _spelled_out(changes, row), worker)
         return row
@@ -167,7 +167,7 @@ def _change_row(
         if along_sql:
             with connection.cursor() as cursor:
                 cursor.execute(along_sql, along_params)
-        row = next(iter(Submission.objects.raw(update_sql, update_params)), None)
+        row = first_row_as(Submission, update_sql, update_params)
         if row is not None:
             record_events(row.pk, _spelled_out(changes, row))
     return row

@@ -7,10 +7,18 @@ fifth session). The column names, their quoting and the values' conversion still
 models and the connection.
 """
 
-from django.db import connection
+import functools
+
+from django.db import connection, connections
 
 
 def column(model, name: str) -> str:
+    return _quoted_column(model, name, connection.vendor)
+
+
+@functools.cache
+def _quoted_column(model, name: str, vendor: str) -> str:
+    # The same few names, quoted the same way, about fifteen times in each of a job's three changes.
     return connection.ops.quote_name(model._meta.get_field(name).column)
 
 
@@ -31,3 +39,48 @@ def update_returning(
     assignments += [f"{column(model, name)} = {column(model, name)} + 1" for name in increment]
     sql = f"UPDATE {table(model)} SET {', '.join(assignments)} WHERE {condition} RETURNING {returning}"
     return sql, [db_value(model, name, value) for name, value in values.items()] + condition_values
+
+
+def first_row_as(model, sql: str, params: list):
+    """Run `sql` and return its first row as a `model` instance, as Model.objects.raw() would; or None.
+
+    raw() works out again for every statement which column is which field and how each value is
+    converted; that took a quarter of a job's time in the database code outside the database
+    (bench/RESULTS.md, ninth session). Here it is worked out once for each list of columns.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        columns = tuple(description[0] for description in cursor.description)
+    names, positions, converters = _reading(model, connection.alias, columns)
+    values = list(row)
+    for position, (functions, expression) in converters.items():
+        for convert in functions:
+            values[position] = convert(values[position], expression, connection)
+    return model.from_db(connection.alias, names, [values[position] for position in positions])
+
+
+@functools.cache
+def _reading(model, alias: str, columns: tuple[str, ...]) -> tuple[list[str], list[int], dict]:
+    """Which fields a row with these columns fills, from which position, and the database's converters.
+
+    What RawModelIterable works out per query: the fields in the model's order, and the same
+    converters the ORM applies (on SQLite, a datetime arrives as text).
+    """
+    from django.db.models.sql import Query
+
+    database = connections[alias]
+    to_name = database.introspection.identifier_converter
+    fields = [field for field in model._meta.fields if to_name(field.column) in columns]
+    if model._meta.pk not in fields:
+        raise ValueError(f"a row of {model.__name__} needs its primary key: {columns}")
+    positions = [columns.index(to_name(field.column)) for field in fields]
+    field_at = dict(zip(positions, fields))
+    compiler = database.ops.compiler("SQLCompiler")(Query(model), database, alias)
+    cols = [
+        field_at[position].get_col(model._meta.db_table) if position in field_at else None
+        for position in range(len(columns))
+    ]
+    return [field.attname for field in fields], positions, compiler.get_converters(cols)
