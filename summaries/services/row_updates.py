@@ -72,12 +72,14 @@ def _reading(model, alias: str, columns: tuple[str, ...]) -> tuple[list[str], li
     from django.db.models.sql import Query
 
     database = connections[alias]
+    # As raw() does: both sides as the backend compares identifiers (Oracle reports them in upper case).
     to_name = database.introspection.identifier_converter
+    columns = [to_name(name) for name in columns]
     fields = [field for field in model._meta.fields if to_name(field.column) in columns]
     if model._meta.pk not in fields:
         raise ValueError(f"a row of {model.__name__} needs its primary key: {columns}")
     positions = [columns.index(to_name(field.column)) for field in fields]
-    field_at = dict(zip(positions, fields))
+    field_at = dict(zip(positions, fields, strict=True))
     compiler = database.ops.compiler("SQLCompiler")(Query(model), database, alias)
     cols = [
         field_at[position].get_col(model._meta.db_table) if position in field_at else None

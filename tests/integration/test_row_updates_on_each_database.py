@@ -111,8 +111,8 @@ def test_each_step_changes_the_row_only_under_its_condition(make_stack, database
         assert seen["not_waiting"] == ["rendering", [False, False, False, False]]
 
 
-# A worker's three changes, run as many times as a worker runs them in its first jobs, with a PDF
-# holding every byte value; then what the connection has prepared, and the PDF as read back.
+# A worker's first eight jobs' three changes on one connection, with a PDF holding every byte
+# value; then what the connection has prepared, and the PDF as read back.
 JOBS_THEN_PREPARED = """
 import json
 from django.db import connection
