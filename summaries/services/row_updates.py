@@ -10,6 +10,7 @@ models and the connection.
 import functools
 
 from django.db import connection, connections
+from django.db.models.sql import Query
 
 
 def column(model, name: str) -> str:
@@ -19,6 +20,7 @@ def column(model, name: str) -> str:
 @functools.cache
 def _quoted_column(model, name: str, vendor: str) -> str:
     # The same few names, quoted the same way, about fifteen times in each of a job's three changes.
+    # The vendor is part of the key because the quoting is the backend's.
     return connection.ops.quote_name(model._meta.get_field(name).column)
 
 
@@ -69,8 +71,6 @@ def _reading(model, alias: str, columns: tuple[str, ...]) -> tuple[list[str], li
     What RawModelIterable works out per query: the fields in the model's order, and the same
     converters the ORM applies (on SQLite, a datetime arrives as text).
     """
-    from django.db.models.sql import Query
-
     database = connections[alias]
     # As raw() does: both sides as the backend compares identifiers (Oracle reports them in upper case).
     to_name = database.introspection.identifier_converter
