@@ -3,8 +3,6 @@
     python -m bench.render_probe compare N        product render vs stock WeasyPrint, interleaved
     python -m bench.render_probe first-jobs MODE  the first 10 renders after warm-up MODE (signal|none)
     python -m bench.render_probe loop N           N product renders once a line arrives on stdin
-    python -m bench.render_probe email N          the summary email written out as bytes: ours vs the
-                                                  email package's generator, interleaved
 
 Each prints one JSON line. The process is configured like a worker (the Stack's environment).
 """
@@ -22,11 +20,11 @@ import django  # noqa: E402
 django.setup()
 
 from django.utils import timezone  # noqa: E402
-from weasyprint import HTML  # noqa: E402
+from weasyprint import CSS, HTML  # noqa: E402
 
 from summaries.models import Submission  # noqa: E402
 from summaries.services.pdf_fetcher import PDF_ASSETS_DIR  # noqa: E402
-from summaries.services.rendering import render_summary_pdf, summary_html  # noqa: E402
+from summaries.services.rendering import STYLESHEET, render_summary_pdf, summary_html  # noqa: E402
 from tests.integration.stack import VALID_ANSWERS  # noqa: E402
 
 
@@ -35,25 +33,35 @@ def _submission(index: int) -> Submission:
     return Submission(**{**VALID_ANSWERS, "name": f"Ada Lovelace {index}"}, created_at=timezone.now())
 
 
+def _as_a_worker_process() -> None:
+    """What a Celery worker child does before its first job (summaries/worker_process.py)."""
+    from summaries.worker_process import prepare_worker_process
+
+    prepare_worker_process()
+
+
 def _timed(render) -> float:
     started = time.perf_counter()
     render()
     return time.perf_counter() - started
 
 
+def _stock_render(html: str) -> bytes:
+    document = HTML(string=html, base_url=PDF_ASSETS_DIR.as_uri() + "/")
+    return document.write_pdf(stylesheets=[CSS(filename=STYLESHEET)])
+
+
 def compare(count: int) -> dict:
     """Both paths render the same HTML in this process, alternating which goes first."""
-    from celery.signals import worker_process_init
-
-    worker_process_init.send(sender=None)
+    _as_a_worker_process()
     product, stock = [], []
     for index in range(count):
         submission = _submission(index)
         html = summary_html(submission)
         pair = [
             (product, lambda s=submission: render_summary_pdf(s)),
-            # The same document: its base URL lets the stock call load the template's stylesheet too.
-            (stock, lambda h=html: HTML(string=h, base_url=PDF_ASSETS_DIR.as_uri() + "/").write_pdf()),
+            # The same document and stylesheet, as a stock call renders them: each parsed, each time.
+            (stock, lambda h=html: _stock_render(h)),
         ]
         for times, render in pair if index % 2 else reversed(pair):
             times.append(_timed(render))
@@ -62,10 +70,8 @@ def compare(count: int) -> dict:
 
 def first_jobs(mode: str) -> dict:
     """Times and minor page faults of the first 10 jobs; faults do not depend on the machine's load."""
-    from celery.signals import worker_process_init
-
     if mode == "signal":
-        worker_process_init.send(sender=None)
+        _as_a_worker_process()
     times, faults = [], []
     for index in range(10):
         before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
@@ -74,38 +80,9 @@ def first_jobs(mode: str) -> dict:
     return {"times": times, "faults": faults}
 
 
-def email_bytes(count: int) -> dict:
-    """The same summary email (with a real PDF) written out by each writer, alternating which goes first."""
-    from email.generator import BytesGenerator
-    from functools import partial
-    from io import BytesIO
-
-    from summaries.services.email_bytes import as_bytes
-    from summaries.services.emailing import build_summary_email
-
-    def stock(mime) -> bytes:
-        out = BytesIO()
-        BytesGenerator(out, mangle_from_=False).flatten(mime, linesep="\r\n")
-        return out.getvalue()
-
-    submission = _submission(0)
-    submission.pk = 1
-    pdf = render_summary_pdf(submission)
-    quick_times, stock_times = [], []
-    for index in range(count):
-        # A new message for each: writing one out picks its MIME boundaries and keeps them.
-        for_quick, for_stock = (build_summary_email(submission, pdf).message() for _ in range(2))
-        pair = [(quick_times, partial(as_bytes, for_quick, linesep="\r\n")), (stock_times, partial(stock, for_stock))]
-        for times, write in pair if index % 2 else reversed(pair):
-            times.append(_timed(write))
-    return {"quick": quick_times, "stock": stock_times}
-
-
 def loop(count: int) -> dict:
     """Warm up, say so, and start rendering when told to (a line on stdin): all loops start together."""
-    from celery.signals import worker_process_init
-
-    worker_process_init.send(sender=None)
+    _as_a_worker_process()
     print("ready", flush=True)
     sys.stdin.readline()
     started = time.time()
@@ -120,8 +97,6 @@ if __name__ == "__main__":
         result = compare(int(args[0]))
     elif command == "first-jobs":
         result = first_jobs(args[0])
-    elif command == "email":
-        result = email_bytes(int(args[0]))
     else:
         result = loop(int(args[0]))
     print(json.dumps(result))

@@ -1,8 +1,9 @@
 """The Celery application: configured from Django settings under the CELERY_ namespace."""
 
 import os
+from pathlib import Path
 
-from celery import Celery
+from celery import Celery, beat, signals
 
 from summaries.worker_heartbeat import Heartbeat
 from summaries.worker_relay import Relay
@@ -24,8 +25,26 @@ class SummariesCelery(Celery):
         return super().connection_for_write(url, transport_options=options, **kwargs)
 
 
+class Scheduler(beat.PersistentScheduler):
+    """Celery's own scheduler for beat, which makes the folder of its schedule file as it opens it."""
+
+    def setup_schedule(self):
+        Path(self.schedule_filename).parent.mkdir(parents=True, exist_ok=True)
+        super().setup_schedule()
+
+
 app = SummariesCelery("core")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.steps["worker"].add(Heartbeat)
 app.steps["worker"].add(Relay)
 app.autodiscover_tasks()
+
+
+@signals.worker_init.connect(dispatch_uid="core.celery.prepare_worker_processes")
+def prepare_worker_processes(**_signal) -> None:
+    """In a worker only: connect what its pool processes do around their jobs (renderer, memory).
+
+    Here and not in an AppConfig, so that a web process never loads WeasyPrint. The worker's main
+    process imports it before it starts its children, which share what it loaded.
+    """
+    from summaries import worker_process  # noqa: F401 - connecting its signal handlers is the import

@@ -1,25 +1,20 @@
-"""kombu's filesystem transport, with messages written atomically.
+"""kombu's filesystem transport, with messages written and taken atomically, and consumers woken by acks.
 
 The stock transport creates the message file under its final name and only then writes into
 it, while a reader takes any file with that name at once: a worker polling during a burst reads
-empty or half-written messages, which fail to decode and are lost (about 4 in 10 in a
-4,000-message stress run here). We write under a name readers ignore and rename it into place,
-which the filesystem does in one step.
+empty or half-written messages, which fail to decode and are lost. Here a message is written
+under a name readers ignore and renamed into place, which the filesystem does in one step; and a
+reader takes a message by renaming it away, so of two consumers one gets it and the other moves on.
 
 A consumer with nothing it may take sleeps a polling interval before it looks again. With
 acks_late and a prefetch of one that is every job: the next message may only be fetched once the
-last one is acknowledged, so each job waited half an interval on average after its ack. Here an
-ack or a reject wakes the waiting consumer at once instead.
-
-And kombu lists the whole folder for every message it fetches; here a queue's backlog is listed
-once and taken from oldest first (Channel._get).
+last one is acknowledged. Here an ack or a reject wakes the waiting consumer at once instead.
 """
 
 import os
 import shutil
 import threading
 import uuid
-from collections import deque
 from functools import cached_property
 from queue import Empty
 from time import monotonic, monotonic_ns
@@ -33,6 +28,12 @@ TAKEN_FOLDER = "taken"
 
 
 class Channel(filesystem.Channel):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Made on first use, so that reading the settings creates nothing.
+        for folder in (self.data_folder_in, self.data_folder_out, self.control_folder):
+            os.makedirs(folder, exist_ok=True)
+
     def _put(self, queue, payload, **kwargs):
         # Readers take files in name order: nanoseconds, zero-padded, keep that close to FIFO
         # (kombu's milliseconds put messages of one burst in random order).
@@ -48,60 +49,39 @@ class Channel(filesystem.Channel):
             raise filesystem.ChannelError(f"Cannot add file {final!r} to directory") from exc
 
     def _get(self, queue):
-        """kombu's _get, without listing the folder for every message.
-
-        kombu lists and sorts every file in the folder on each fetch, whatever queue they belong
-        to: with a backlog, each job's fetch cost time in proportion to it, in the worker's main
-        process, while its pool process waited (and a poll of the empty sweep queue sorted the
-        whole PDF backlog). Here a queue's names are picked out of one listing by their ending and
-        kept, oldest first; the next fetches take from them, and the folder is listed again only
-        when none of them is left to take. A name another consumer took first is skipped.
-        """
-        waiting = self._listed.get(queue)
-        message = self._take_oldest(waiting) if waiting else None
-        if message is None:
-            self._listed[queue] = waiting = self._list(queue)
-            message = self._take_oldest(waiting)
-        if message is None:
-            raise Empty()
-        return message
-
-    def _list(self, queue) -> deque:
+        """The oldest message of `queue` that this consumer manages to take."""
         # kombu's own rule for whose a file is: the part after the first dot is "<queue>.msg".
         wanted = f"{queue}.msg"
-        return deque(sorted(name for name in os.listdir(self.data_folder_in) if name.partition(".")[2] == wanted))
+        for name in sorted(os.listdir(self.data_folder_in)):
+            if name.partition(".")[2] == wanted:
+                payload = self._take(name)
+                if payload is not None:
+                    return loads(bytes_to_str(payload))
+        raise Empty()
 
-    def _take_oldest(self, waiting: deque):
-        while waiting:
-            name = waiting.popleft()
-            # Taking a message is renaming it away: of two consumers, one wins, the other moves on.
-            # Into a folder beside it, so the rename never crosses filesystems (where it would
-            # become a copy that two consumers could both make).
-            source = os.path.join(self.data_folder_in, name)
-            taken = os.path.join(self._taken_folder, name)
-            try:
-                os.rename(source, taken)
-            except FileNotFoundError:
-                continue
-            except OSError as exc:
-                raise filesystem.ChannelError(f"Cannot take file {source!r} from queue.") from exc
-            try:
-                with open(taken, "rb") as handle:
-                    payload = handle.read()
-                if self.store_processed:
-                    # kombu's option to keep read messages; that folder may be on another filesystem.
-                    shutil.move(taken, os.path.join(self.processed_folder, name))
-                else:
-                    os.remove(taken)
-            except OSError as exc:
-                raise filesystem.ChannelError(f"Cannot read file {taken!r} from queue.") from exc
-            return loads(bytes_to_str(payload))
-        return None
-
-    @cached_property
-    def _listed(self) -> dict[str, deque]:
-        """Per queue, the names of the last listing not yet taken, oldest first."""
-        return {}
+    def _take(self, name: str) -> bytes | None:
+        """Read and remove one message file; None when another consumer took it first."""
+        # Into a folder beside it, so the rename never crosses filesystems (where it would
+        # become a copy that two consumers could both make).
+        source = os.path.join(self.data_folder_in, name)
+        taken = os.path.join(self._taken_folder, name)
+        try:
+            os.rename(source, taken)
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise filesystem.ChannelError(f"Cannot take file {source!r} from queue.") from exc
+        try:
+            with open(taken, "rb") as handle:
+                payload = handle.read()
+            if self.store_processed:
+                # kombu's option to keep read messages; that folder may be on another filesystem.
+                shutil.move(taken, os.path.join(self.processed_folder, name))
+            else:
+                os.remove(taken)
+        except OSError as exc:
+            raise filesystem.ChannelError(f"Cannot read file {taken!r} from queue.") from exc
+        return payload
 
     @cached_property
     def _taken_folder(self) -> str:

@@ -14,7 +14,6 @@ from dotenv import load_dotenv
 from kombu import Exchange, Queue
 
 from core.caches import caches_from_url, rate_limits_count_in_cache
-from core.databases import require_sqlite_with_returning
 from core.env import REQUIRED, env_bool, env_float, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -29,10 +28,9 @@ SECRET_KEY = env_str("SECRET_KEY", "insecure-development-key") if DEBUG else env
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
-# Everything the embedded defaults write (SQLite file, broker files, captured emails) lives here.
+# Everything the embedded defaults write (SQLite file, broker files, captured emails) lives here,
+# and beat's schedule even when nothing else is local. Each folder is made where it is first written.
 DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / "var")))
-# Beat keeps its schedule here even when nothing else is local (PostgreSQL, Redis, SMTP).
-DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -42,12 +40,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "csp",
     "summaries",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "summaries.security.csp.ContentSecurityPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "summaries.security.body_limit.RequestBodyLimitMiddleware",
     "summaries.middleware.DatabaseUnavailableMiddleware",
@@ -85,11 +84,11 @@ DATABASES = {
     )
 }
 # PostgreSQL: the parameters travel apart from the SQL (server-side binding), so that a statement
-# a connection runs again and again, a worker's claim, hand-over and record of a send, is prepared
-# once and then only executed: PostgreSQL stops parsing and planning it for every job, and the
-# rendered PDF is sent as bytes, not spelled out in the SQL as hex (bench/RESULTS.md, ninth
-# session). Django turns both off unless asked. Off for a pooler that cannot keep a prepared
-# statement with its session (PgBouncer in transaction mode without max_prepared_statements).
+# a connection runs again and again (a worker's few statements per job) is prepared once and
+# then only executed: PostgreSQL stops parsing and planning it for every job, and the rendered
+# PDF is sent as bytes, not spelled out in the SQL as hex. Django turns both off unless asked.
+# Off for a pooler that cannot keep a prepared statement with its session (PgBouncer in
+# transaction mode without max_prepared_statements).
 DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
 # psycopg's own default: a statement is prepared once it has run 5 times on one connection.
 PREPARE_AFTER_RUNS = 5
@@ -100,8 +99,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DATABAS
         "prepare_threshold": PREPARE_AFTER_RUNS,
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    require_sqlite_with_returning()
-    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    # Django's backend, which also makes the database's folder when it first connects.
+    DATABASES["default"]["ENGINE"] = "core.sqlite"
     # The web server and the worker write to one SQLite file: wait for the lock instead of
     # failing, and take the write lock at BEGIN so two writers never deadlock on an upgrade.
     DATABASES["default"]["OPTIONS"] = {
@@ -147,16 +146,22 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+from csp.constants import NONE, SELF  # noqa: E402 - next to the one setting that uses it
+
 # Only this site's own files: no inline script or style, no plugins, no framing, no foreign forms.
+# django-csp's middleware adds it to every response that has none of its own (with DEBUG on, it
+# leaves 404 and 500 responses bare so that Django's debug pages work).
 CONTENT_SECURITY_POLICY = {
-    "default-src": "'self'",
-    "script-src": "'self'",
-    "style-src": "'self'",
-    "img-src": "'self'",
-    "object-src": "'none'",
-    "base-uri": "'none'",
-    "form-action": "'self'",
-    "frame-ancestors": "'none'",
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
 }
 
 # --- Bad input and abuse (docs/security.md).
@@ -218,9 +223,9 @@ if BROKER_KIND in ("redis", "rediss"):
         "socket_connect_timeout": PUBLISH_TIMEOUT_SECONDS,
         "socket_timeout": env_float("BROKER_SOCKET_TIMEOUT_SECONDS", 5.0),
         # Redis has no acknowledgements of its own, and kombu's emulation of them costs two
-        # more round trips per job, in the worker's main process (bench/RESULTS.md, sixth
-        # session). It would hand out again, an hour later, a message whose worker died; the
-        # sweep has published that row again long before (docs/reliability.md), so it is off.
+        # more round trips per job, in the worker's main process. It would hand out again, an
+        # hour later, a message whose worker died; the sweep has published that row again long
+        # before (docs/reliability.md), so it is off.
         "ack_emulation": False,
     }
 elif BROKER_KIND in ("amqp", "amqps", "pyamqp"):
@@ -234,7 +239,7 @@ elif BROKER_KIND in ("amqp", "amqps", "pyamqp"):
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # An idle worker sees a new message only at its next poll: 0.05 s keeps that wait small
-        # next to a render, for under 1% of a core (bench/RESULTS.md).
+        # next to a render, for a small share of a core (docs/embedded.md).
         "data_folder_in": str(DATA_DIR / "broker" / "queue"),
         "data_folder_out": str(DATA_DIR / "broker" / "queue"),
         "control_folder": str(DATA_DIR / "broker" / "control"),
@@ -243,8 +248,6 @@ else:
     if BROKER_KIND == "filesystem":
         # kombu's own filesystem transport can hand a worker half-written messages; see the module.
         CELERY_BROKER_TRANSPORT = "core.filesystem_broker:Transport"
-        for folder in ("queue", "control"):
-            (DATA_DIR / "broker" / folder).mkdir(parents=True, exist_ok=True)
 # Each broker round trip of a publish (the relay, a sweep, beat) waits at most this long: on
 # Redis, BROKER_SOCKET_TIMEOUT_SECONDS would otherwise apply to a publish on an already-open
 # pooled connection to a hung server (core/celery.py gives these to publishing connections only).
@@ -264,11 +267,6 @@ CELERY_WORKER_CONCURRENCY = env_int("WORKER_CONCURRENCY", 0) or None
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("TASK_SOFT_TIME_LIMIT_SECONDS", 45)
 CELERY_TASK_TIME_LIMIT = env_int("TASK_TIME_LIMIT_SECONDS", 60)
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("WORKER_MAX_TASKS_PER_CHILD", 1000)
-# Worker processes run at this much lower CPU priority (nice) than the web tier: where both
-# share a machine, the web gets the CPU first (no clear gain measured, bench/RESULTS.md); 0: unchanged.
-WORKER_NICENESS = env_int("WORKER_NICENESS", 10)
-if not 0 <= WORKER_NICENESS <= 19:
-    raise ImproperlyConfigured(f"WORKER_NICENESS must be 0 to 19, not {WORKER_NICENESS}.")
 # A new child renders a sample PDF (summaries/worker_process.py) before it reports ready; on a
 # busy machine that can take longer than Celery's 4 s default, after which the child is killed.
 CELERY_WORKER_PROC_ALIVE_TIMEOUT = 30
@@ -309,6 +307,7 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Beat's record of when each periodic task last ran; local to the machine that runs beat.
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULER = "core.celery:Scheduler"
 # Answers and PDFs are deleted this many days after submission (0 keeps them forever).
 RETENTION_DAYS = env_int("RETENTION_DAYS", 30)
 

@@ -14,5 +14,4 @@ class SummariesConfig(AppConfig):
 
     def ready(self) -> None:
         os.environ.setdefault("SOURCE_DATE_EPOCH", REPRODUCIBLE_FONT_TIMESTAMP)
-        # Connects the worker process preparation (warm-up, priority, memory) to Celery's signals.
-        from summaries import worker_process  # noqa: F401
+        from summaries import checks  # noqa: F401 - registers the system checks

@@ -31,7 +31,7 @@ def _answer(name: str, form_class: type[forms.Field], label: str, **options) -> 
 class SubmissionForm(forms.Form):
     """The answers, with the model's limits: a plain Form rather than a ModelForm, because a
     ModelForm also builds and validates a model instance on every submit, a quarter of the
-    form's cost, for checks these fields already make (bench/RESULTS.md)."""
+    form's cost, for checks these fields already make."""
 
     ANSWERS = ["email", "name", "about", "hobby", "color", "saying", "dream_job"]
 

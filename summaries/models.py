@@ -36,6 +36,15 @@ class SubmissionStatus(models.TextChoices):
 LEASED_STATUSES = (SubmissionStatus.CONFIRM_SENDING, SubmissionStatus.RENDERING, SubmissionStatus.SENDING)
 # Statuses that wait for a worker to pick the row up (at next_attempt_at, if set).
 WAITING_STATUSES = (SubmissionStatus.CONFIRM_QUEUED, SubmissionStatus.RECEIVED, SubmissionStatus.RENDERED)
+
+
+def due(now) -> models.Q:
+    """Waiting for a worker, and its next try (if one was set) has come."""
+    return models.Q(status__in=WAITING_STATUSES) & (
+        models.Q(next_attempt_at__isnull=True) | models.Q(next_attempt_at__lte=now)
+    )
+
+
 # Statuses in which a confirmation link may be followed.
 CONFIRMABLE_STATUSES = (SubmissionStatus.CONFIRM_QUEUED, SubmissionStatus.CONFIRM_SENDING, SubmissionStatus.UNCONFIRMED)
 
@@ -80,7 +89,7 @@ class Submission(models.Model):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="summaries_due_idx"),
-            # The relay's look for rows with no message out (services/sweep.py), 20 times a second
+            # The relay's look for rows with no message out (services/relay.py), 20 times a second
             # in every worker: it must not walk a backlog whose messages are already out.
             models.Index(fields=["status", "enqueued_at"], name="summaries_unpublished_idx"),
         ]

@@ -5,17 +5,16 @@ the database: keeping them there means any web process serves a PDF whichever ma
 rendered it, with no shared disk or object store to run.
 """
 
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
-from django.core.files.utils import validate_file_name
-from django.db import connection
-from django.db.models.constants import OnConflict
-from django.db.models.sql import InsertQuery
 from django.utils.deconstruct import deconstructible
 
 
 @deconstructible
 class DatabaseStorage(Storage):
+    """Saving under a taken name replaces that file: a retried render leaves no copies behind."""
+
     def _open(self, name, mode="rb"):
         from summaries.models import StoredFile
 
@@ -23,41 +22,22 @@ class DatabaseStorage(Storage):
         return ContentFile(bytes(stored.content), name=name)
 
     def _save(self, name, content):
-        with connection.cursor() as cursor:
-            cursor.execute(*self.save_statement(name, content.read()))
-        return name
-
-    def save_statement(self, name: str, data: bytes) -> tuple[str, list]:
-        """The SQL and parameters that keep `data` under `name`, replacing a file of that name.
-
-        One statement that inserts or replaces (INSERT ... ON CONFLICT DO UPDATE, on SQLite and
-        PostgreSQL alike), where update_or_create() takes a savepoint, a SELECT and a write. A
-        worker runs it as part of the statement that records the render (services/claims.py).
-        """
         from summaries.models import StoredFile
 
-        # What Storage.save() checks before it calls _save(): a name must not climb out of its folder.
-        validate_file_name(name, allow_relative_path=True)
-        # The query bulk_create(update_conflicts=True) would run, compiled to SQL so that it can also
-        # be one part of another statement; the compiler fills created_at and converts the values.
-        meta = StoredFile._meta
-        query = InsertQuery(
-            StoredFile,
-            on_conflict=OnConflict.UPDATE,
-            update_fields=[meta.get_field("content"), meta.get_field("size")],
-            unique_fields=[meta.get_field("name")],
-        )
-        query.insert_values(
-            [field for field in meta.concrete_fields if not field.primary_key],
+        data = content.read()
+        # One INSERT ... ON CONFLICT DO UPDATE: inserts the file, or replaces the one of that name.
+        StoredFile.objects.bulk_create(
             [StoredFile(name=name, content=data, size=len(data))],
+            update_conflicts=True,
+            unique_fields=["name"],
+            update_fields=["content", "size"],
         )
-        [(sql, params)] = query.get_compiler(connection=connection).as_sql()
-        return sql, list(params)
+        return name
 
-    def is_name_available(self, name, max_length=None):
-        # _save replaces a file of the same name, so a taken name needs no free alternative
-        # (and no query to find out whether it is taken).
-        return not (max_length and len(name) > max_length)
+    def get_available_name(self, name, max_length=None):
+        if max_length and len(name) > max_length:
+            raise SuspiciousFileOperation(f"Storage can not find an available filename for {name!r}.")
+        return name
 
     def exists(self, name):
         from summaries.models import StoredFile

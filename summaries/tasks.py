@@ -3,9 +3,10 @@
 from celery import shared_task
 
 from summaries.services import pipeline, retention, sweep
+from summaries.services.publishing import PROCESS_SUBMISSION_TASK
 
 
-@shared_task(name="summaries.tasks.process_submission")
+@shared_task(name=PROCESS_SUBMISSION_TASK)
 def process_submission(submission_id: int) -> None:
     pipeline.process_submission(submission_id)
 

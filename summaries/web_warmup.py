@@ -2,7 +2,7 @@
 
 A fresh process pays, on its first submit, for compiling the form's validators and its
 templates. None of it needs the database, so it is done when the WSGI application loads
-(core/wsgi.py). The web does not publish to the broker (services/sweep.py), so there is no
+(core/wsgi.py). The web does not publish to the broker (services/relay.py), so there is no
 transport to load.
 """
 

@@ -1,10 +1,12 @@
 """What each Celery worker process does around its jobs, so that every job runs like the tenth.
 
+Connected from the Celery app (core/celery.py) when a worker starts, never in a web process,
+which so never loads WeasyPrint.
+
 When a child process starts (Celery's worker_process_init, sent in the child before it reports
 ready, which is why CELERY_WORKER_PROC_ALIVE_TIMEOUT leaves room for it):
-- it lowers its CPU priority by WORKER_NICENESS, so that on a machine shared with the web tier
-  the web gets the CPU first (the renders still get every idle cycle);
-- it prepares its renderer (fonts, stylesheets, template) and renders a sample summary, while
+- it applies the workarounds a rendering process needs (summaries/compat/);
+- it prepares its renderer (fonts, stylesheet, template) and renders a sample summary, while
   no one is waiting on it;
 - it hides everything loaded so far from Python's cycle collector (gc.freeze): those objects
   live as long as the process, and a collection need not walk them again after every job.
@@ -15,22 +17,19 @@ Around each job (task_prerun and task_postrun, in the child):
 - after the job, its garbage is collected at once. A render leaves its document and its copies
   of the fonts it used (10 MB for the colour emoji font) in reference cycles, which are otherwise
   freed only when the collector's thresholds say so, sometimes in the middle of the next render:
-  two renders' buffers alive at once grow the heap for good. Measured in one process: peak
-  RSS 112 -> 113 MiB over 600 renders with this, 116 -> 127 MiB over 300 without; the collection
-  takes about 1.5 ms per job (bench/RESULTS.md).
+  two renders' buffers alive at once would grow the heap for good.
 
 When it exits, it lets go of the connection to the mail server it kept for the next email.
 """
 
 import gc
 import logging
-import os
 import time
 
 from celery.signals import task_postrun, task_prerun, worker_process_init, worker_process_shutdown
-from django.conf import settings
 from django.db import connections
 
+from summaries import compat
 from summaries.services import mail_connections, rendering
 
 logger = logging.getLogger("summaries.worker_process")
@@ -43,7 +42,7 @@ _prepared = False
 @worker_process_init.connect(dispatch_uid="summaries.worker_process.prepare_worker_process")
 def prepare_worker_process(**_signal) -> None:
     global _prepared
-    lower_priority(settings.WORKER_NICENESS)
+    compat.apply_in_worker_process()
     warm_up_renderer()
     gc.collect()
     gc.freeze()
@@ -55,11 +54,11 @@ def prepare_worker_process(**_signal) -> None:
 def check_database_connections(task=None, **_signal) -> None:
     """Django's rules for keeping a database connection, as between two web requests.
 
-    Celery's own Django fixup closes every connection before and after each task (unless
-    CELERY_DB_REUSE_MAX is set, which the settings do): a new connection for every job, measured
-    at 1.4 to 1.7 ms on SQLite, and a TCP connection and login on PostgreSQL. Here a connection older
-    than DATABASE_CONN_MAX_AGE, or one that failed, is closed, and a kept one is health-checked
-    before its first use. Not for tasks run eagerly in a caller's own transaction.
+    Celery's own Django fixup closes every connection before and after each task unless
+    CELERY_DB_REUSE_MAX is set (the settings set it): a new connection for every job, and on
+    PostgreSQL a TCP connection and a login. Here a connection older than DATABASE_CONN_MAX_AGE,
+    or one that failed, is closed, and a kept one is health-checked before its first use. Not
+    for tasks run eagerly in a caller's own transaction.
     """
     if task is not None and getattr(task.request, "is_eager", False):
         return
@@ -77,11 +76,6 @@ def collect_job_garbage(**_signal) -> None:
 def let_go_of_the_mail_server(**_signal) -> None:
     # The connection kept for the next email (services/mail_connections.py) has no next email.
     mail_connections.drop_kept_connection()
-
-
-def lower_priority(niceness: int) -> None:
-    if niceness > 0:
-        os.nice(niceness)
 
 
 def warm_up_renderer() -> bool:

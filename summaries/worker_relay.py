@@ -1,9 +1,11 @@
-"""The Celery worker bootstep that publishes new submissions (services/sweep.py's relay).
+"""The Celery worker bootstep that runs the relay (services/relay.py) on the worker's timer.
 
 Publishing from the worker rather than from the request keeps the broker out of the web tier
 entirely: a submit is one insert and a redirect, whatever state the broker is in, and the
 message goes out at most RELAY_INTERVAL_SECONDS later. Every worker runs it; a row is taken
-with a conditional update before it is published, so several workers publish it once.
+under a lock before it is published, so several workers publish it once.
+
+An idle tick is one indexed query (the rows with no message out, of which there are none).
 """
 
 import logging
@@ -16,11 +18,6 @@ logger = logging.getLogger("summaries.relay")
 # After the broker refused a publish, leave it alone this long: the worker cannot consume
 # either, and a hung broker would hold the timer for PUBLISH_TIMEOUT_SECONDS every tick.
 PAUSE_AFTER_REFUSAL_SECONDS = 2.0
-# Django's rules for a kept database connection (its age, a broken one dropped) are applied at
-# most this often, and after any tick that failed. Applied at every tick, they made each tick's
-# query check the connection first with a query of its own: on PostgreSQL, two round trips every
-# RELAY_INTERVAL_SECONDS in the worker's main process, whatever the load (bench/RESULTS.md).
-CONNECTION_CHECK_SECONDS = 1.0
 
 
 class Relay(bootsteps.StartStopStep):
@@ -30,7 +27,6 @@ class Relay(bootsteps.StartStopStep):
         super().__init__(worker, **kwargs)
         self.timer_entry = None
         self.paused_until = 0.0
-        self.connections_checked_at = float("-inf")
 
     def start(self, worker) -> None:
         from django.conf import settings
@@ -45,21 +41,16 @@ class Relay(bootsteps.StartStopStep):
     def tick(self) -> None:
         from django.db import close_old_connections
 
-        from summaries.services.sweep import publish_new_submissions
+        from summaries.services.relay import publish_new_submissions
 
-        now = time.monotonic()
-        if now < self.paused_until:
+        if time.monotonic() < self.paused_until:
             return
-        if now - self.connections_checked_at >= CONNECTION_CHECK_SECONDS:
-            # A long-lived timer: let Django drop a connection that has expired or broken since.
-            close_old_connections()
-            self.connections_checked_at = now
         try:
             _, broker_took_all = publish_new_submissions()
         except Exception as exc:  # noqa: BLE001 - the database may be away; the next tick tries again
             logger.warning("relay could not read new submissions: %s", type(exc).__name__)
+            # Let Django replace a connection that broke (the heartbeat does the same every beat).
+            close_old_connections()
             broker_took_all = False
         if not broker_took_all:
             self.paused_until = time.monotonic() + PAUSE_AFTER_REFUSAL_SECONDS
-            # The failure may have been the database's: the next tick checks the connection first.
-            self.connections_checked_at = float("-inf")

@@ -113,6 +113,7 @@ def test_packages_the_database_could_not_check_are_listed():
     assert "1 of 2 pinned packages could NOT be checked" in audit.report() and "weasyprint" in audit.report()
 
 
+@pytest.mark.integration  # pip-audit against the real OSV database, over the network
 def test_the_real_osv_database_knows_an_old_django_is_vulnerable(tmp_path):
     try:
         socket.create_connection(("api.osv.dev", 443), timeout=5).close()

@@ -1,8 +1,7 @@
 """2. Rendering: our render path against stock WeasyPrint on the same HTML, in one process.
 
 Also a fresh worker-like process's first job against its tenth, with the warm-up that runs
-on worker_process_init and without it; and, for the job's other big step in the worker's CPU,
-the summary email written out as bytes by ours against the email package's generator.
+on worker_process_init and without it.
 """
 
 from bench.environment import Environment, run_probe
@@ -29,7 +28,6 @@ def run(env: Environment, quick: bool) -> list[Row]:
     warm_first, warm_tenth, warm_first_faults, warm_tenth_faults = _first_and_tenth(env.stack, "signal", processes)
     cold_first, cold_tenth, cold_first_faults, cold_tenth_faults = _first_and_tenth(env.stack, "none", processes)
     count = len(pairs["product"])
-    emails = run_probe(env.stack, "email", "20" if quick else "300")
     return [
         Row("render", f"median of {count}, side by side", product, stock, goal="<= 0.7", note="vs stock write_pdf()"),
         Row("render", "best of each", min(pairs["product"]) * 1000, min(pairs["stock"]) * 1000, goal="<= 0.7"),
@@ -51,11 +49,4 @@ def run(env: Environment, quick: bool) -> list[Row]:
             note="minor page faults: the load does not move them",
         ),
         Row("render", "page faults, 1st job vs 10th, no warm-up", cold_first_faults, cold_tenth_faults, unit=""),
-        Row(
-            "render",
-            f"summary email to bytes, median of {len(emails['quick'])}",
-            median(emails["quick"]) * 1000,
-            median(emails["stock"]) * 1000,
-            note="ours vs the email package's generator, same message",
-        ),
     ]

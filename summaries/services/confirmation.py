@@ -39,12 +39,12 @@ def build_confirmation_email(submission: Submission) -> EmailMessage:
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[submission.email],
-        headers={"Message-ID": message_id_for(submission, "confirm")},
+        headers={"Message-ID": message_id_for(submission, kind="confirm")},
     )
 
 
-def send_confirmation_email(submission: Submission, connection: BaseEmailBackend | None = None) -> None:
-    deliver(build_confirmation_email(submission), connection)
+def send_confirmation_email(submission: Submission, *, connection: BaseEmailBackend | None = None) -> None:
+    deliver(build_confirmation_email(submission), connection=connection)
 
 
 def confirm(confirmation_token: str) -> Submission | None:
@@ -64,11 +64,11 @@ def confirm(confirmation_token: str) -> Submission | None:
             lease_owner="",
             lease_until=None,
             next_attempt_at=None,
-            # No message out: the workers' relay publishes it (services/sweep.py).
+            # No message out: the workers' relay publishes it (services/relay.py).
             enqueued_at=None,
             updated_at=now,
         )
         if moved:
-            record_event(submission.pk, SubmissionStatus.RECEIVED, "address confirmed")
+            record_event(submission.pk, status=SubmissionStatus.RECEIVED, detail="address confirmed")
     submission.refresh_from_db()
     return submission

@@ -1,23 +1,18 @@
 """Composing the summary email and telling temporary delivery failures from permanent ones."""
 
-import logging
 import smtplib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from email.utils import parseaddr
 
 from django.conf import settings
-from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
 
 from summaries.models import Submission
-from summaries.services.email_bytes import QuicklyWritten
-from summaries.services.mail_connections import drop, keep, retry_on_new_connection, take_kept_connection
 
 SUBJECT = "Your Personal Summary"
-
-logger = logging.getLogger("summaries.emailing")
 
 
 class DeliveryError(Exception):
@@ -27,19 +22,15 @@ class DeliveryError(Exception):
         self.permanent = permanent
 
 
-def message_id_for(submission: Submission, kind: str = "summary") -> str:
+def message_id_for(submission: Submission, *, kind: str = "summary") -> str:
     """The same Message-ID on every try, so a receiver can recognise a resent copy."""
     domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
     return f"<{kind}-{submission.pk}-{int(submission.created_at.timestamp())}@{domain}>"
 
 
-class SummaryEmail(QuicklyWritten, EmailMultiAlternatives):
-    pass
-
-
-def build_summary_email(submission: Submission, pdf: bytes) -> EmailMultiAlternatives:
+def build_summary_email(submission: Submission, *, pdf: bytes) -> EmailMultiAlternatives:
     context = {"submission": submission}
-    message = SummaryEmail(
+    message = EmailMultiAlternatives(
         subject=SUBJECT,
         body=render_to_string("summaries/email_body.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
@@ -51,55 +42,22 @@ def build_summary_email(submission: Submission, pdf: bytes) -> EmailMultiAlterna
     return message
 
 
-@contextmanager
-def mail_server_connection() -> Iterator[BaseEmailBackend]:
-    """An open connection to the mail server for one delivery: the one kept from the last
-    delivery when it still answers (services/mail_connections.py), else a new one.
-
-    The caller records the delivery before the connection is kept or closed: the server has the
-    mail once it accepts DATA, so waiting for its goodbye (QUIT) first would only widen the window
-    in which a crash causes a second copy, and a goodbye that fails must not look like a failed send.
-    """
-    connection = take_kept_connection()
-    if connection is None:
-        connection = get_connection(fail_silently=False)
-        with _delivery_errors():
-            connection.open()
-    try:
-        yield connection
-    except BaseException:
-        # No goodbye to a server that failed or hangs: a QUIT would wait out EMAIL_TIMEOUT again,
-        # past a soft time limit that fired while it was waiting.
-        drop(connection)
-        raise
-    if keep(connection):
-        return
-    try:
-        connection.close()
-    except (smtplib.SMTPException, OSError) as exc:
-        logger.warning("closing the mail server connection failed after delivery: %s", type(exc).__name__)
+def send_summary_email(submission: Submission, *, pdf: bytes, connection: BaseEmailBackend | None = None) -> None:
+    deliver(build_summary_email(submission, pdf=pdf), connection=connection)
 
 
-def send_summary_email(submission: Submission, pdf: bytes, connection: BaseEmailBackend | None = None) -> None:
-    deliver(build_summary_email(submission, pdf), connection)
-
-
-def deliver(message: EmailMessage, connection: BaseEmailBackend | None = None) -> None:
+def deliver(message: EmailMessage, *, connection: BaseEmailBackend | None = None) -> None:
     """Send once (over `connection`, or a connection of its own); raise DeliveryError saying
     whether another try could succeed."""
     if connection is not None:
         message.connection = connection
-    with _delivery_errors():
-        try:
-            message.send(fail_silently=False)
-        except (smtplib.SMTPException, OSError) as exc:
-            if not retry_on_new_connection(connection, exc):
-                raise
-            message.send(fail_silently=False)
+    with delivery_errors():
+        message.send(fail_silently=False)
 
 
 @contextmanager
-def _delivery_errors() -> Iterator[None]:
+def delivery_errors() -> Iterator[None]:
+    """Turn what smtplib and the socket raise into a DeliveryError, temporary or permanent."""
     try:
         yield
     except smtplib.SMTPRecipientsRefused as exc:

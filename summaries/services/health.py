@@ -29,9 +29,12 @@ def check_database() -> dict:
 def check_broker() -> dict:
     options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
     if settings.BROKER_KIND == "filesystem":
-        # The embedded broker "connects" to anything: what matters is that its folder takes files.
-        queue = Path(options["data_folder_in"])
-        if not (queue.is_dir() and os.access(queue, os.W_OK)):
+        # The embedded broker "connects" to anything: what matters is that its folder takes files
+        # (or, before the first worker has made it, that the folder it will be made in does).
+        folder = Path(options["data_folder_in"])
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent
+        if not (folder.is_dir() and os.access(folder, os.W_OK)):
             return {"ok": False, "error": "queue folder not writable"}
         return {"ok": True}
     timeouts = {"socket_connect_timeout": BROKER_TIMEOUT_SECONDS, "socket_timeout": BROKER_TIMEOUT_SECONDS}

@@ -5,7 +5,7 @@ from summaries.services.confirmation import initial_fields
 
 
 def accept_submission(answers: dict) -> Submission:
-    """Store the answers; the workers' relay publishes the row's message (services/sweep.py).
+    """Store the answers; the workers' relay publishes the row's message (services/relay.py).
 
     The row's created_at is the moment it was received: its history of events starts with the
     first change a worker makes, so that a submit costs one insert and no broker round trip.

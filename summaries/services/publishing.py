@@ -1,66 +1,71 @@
-"""Handing a "look at row N" message to the broker, never for longer than a moment.
+"""Handing "look at row N" messages to the broker, never for longer than a moment.
 
-Only workers publish (the relay and the sweep, services/sweep.py), never a web request. A
-failed publish loses nothing: the row is the truth, so we only clear `enqueued_at`, and a
-later relay tick or sweep publishes it again once the broker answers. Rows are taken for
-publishing a batch at a time, with one UPDATE: a relay tick that finds 50 new rows makes two
-statements, not 51.
+Only workers publish (the relay, services/relay.py, and the sweep, services/sweep.py), never a
+web request. A row is taken for publishing by setting its `enqueued_at` under a row lock, so of
+several relays and sweeps racing for it, one publishes it. A failed publish loses nothing: the
+row is the truth, so its `enqueued_at` is cleared again, and a later relay tick or sweep
+publishes it once the broker answers.
 """
 
 import logging
 
+from celery import current_app
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from summaries.models import Submission
-from summaries.services.row_updates import column, db_value, update_returning
 
 logger = logging.getLogger("summaries.publishing")
+
+# By name, so that publishing needs nothing from summaries.tasks (which imports the services).
+PROCESS_SUBMISSION_TASK = "summaries.tasks.process_submission"
+
+
+def publish_each(submissions: QuerySet, *, limit: int) -> tuple[int, bool]:
+    """Take and publish up to `limit` of these rows; how many went out, and whether the broker took them all."""
+    taken = take_for_publishing(submissions, limit=limit)
+    for published, submission_id in enumerate(taken):
+        if not publish(submission_id):
+            # The broker is away: the rest would wait out the same timeout, one by one.
+            mark_unpublished(taken[published:])
+            return published, False
+    return len(taken), True
+
+
+def take_for_publishing(submissions: QuerySet, *, limit: int) -> list[int]:
+    """Mark up to `limit` of these rows as published now; their ids, oldest first.
+
+    A plain read first, so that an idle relay tick takes no lock; then the rows it found are
+    locked and checked again, skipping any that another relay or sweep holds or took meanwhile.
+    (SQLite has no row locks: there the transaction takes the database's write lock.)
+    """
+    candidates = list(submissions.values_list("pk", flat=True)[:limit])
+    if not candidates:
+        return []
+    with transaction.atomic():
+        locked = submissions.filter(pk__in=candidates).select_for_update(skip_locked=True)
+        taken = list(locked.values_list("pk", flat=True))
+        Submission.objects.filter(pk__in=taken).update(enqueued_at=timezone.now())
+    return taken
 
 
 def publish(submission_id: int) -> bool:
     """Publish one message for the row; False on any broker trouble (the caller marks it unpublished)."""
-    from summaries.tasks import process_submission
-
     try:
         # retry=False: one bounded attempt (connection and socket timeouts from settings);
         # with RabbitMQ's publisher confirms, the wait for the confirm is bounded the same way.
-        process_submission.apply_async((submission_id,), retry=False, confirm_timeout=settings.PUBLISH_TIMEOUT_SECONDS)
+        current_app.send_task(
+            PROCESS_SUBMISSION_TASK,
+            args=(submission_id,),
+            retry=False,
+            confirm_timeout=settings.PUBLISH_TIMEOUT_SECONDS,
+        )
     except Exception as exc:  # noqa: BLE001 - any broker failure means "not published"
         logger.warning("submission=%s publish failed, left for a later try: %s", submission_id, type(exc).__name__)
         return False
     return True
-
-
-def mark_enqueued(rows: list[tuple[int, object]]) -> list[int]:
-    """Take the right to publish rows, each (id, its enqueued_at as last read), in one UPDATE.
-
-    Returns the ids taken, in the order given: a row another relay or sweep took first is left out.
-    """
-    if not rows:
-        return []
-    id_column, enqueued_column = column(Submission, "id"), column(Submission, "enqueued_at")
-    ours = []
-    condition_values = []
-    for submission_id, previous in rows:
-        if previous is None:
-            ours.append(f"({id_column} = %s AND {enqueued_column} IS NULL)")
-            condition_values.append(submission_id)
-        else:
-            ours.append(f"({id_column} = %s AND {enqueued_column} = %s)")
-            condition_values += [submission_id, db_value(Submission, "enqueued_at", previous)]
-    sql, params = update_returning(
-        Submission,
-        {"enqueued_at": timezone.now()},
-        " OR ".join(ours),
-        condition_values,
-        returning=id_column,
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        taken = {submission_id for (submission_id,) in cursor.fetchall()}
-    return [submission_id for submission_id, _ in rows if submission_id in taken]
 
 
 def mark_unpublished(submission_ids: list[int]) -> None:

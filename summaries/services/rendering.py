@@ -1,22 +1,15 @@
 """Rendering a submission's summary as a PDF with WeasyPrint.
 
 Most of a stock `HTML(string=...).write_pdf()` call is not layout: each call builds a new font
-configuration (Fontconfig reads its list of fonts again and Pango's font caches start empty)
-and parses the template's stylesheets again. Both are the same for every job, so each worker
-process prepares them once and every render reuses them; `warm_up` does it when the process
-starts, so that its first job is as fast as its tenth (see summaries/worker_process.py).
-
-Two costs that WeasyPrint pays again and again in a worker are removed around it: Python mapping
-and unmapping its frame stack when a render starts deep in Celery's stack
-(services/stack_room.py), and cffi parsing a new C type for each new glyph count
-(services/weasyprint_arrays.py).
+configuration (Fontconfig reads its list of fonts again and Pango's caches start empty) and
+parses the stylesheet again. Both are the same for every job, so each process prepares them
+once, on first use, and every render reuses them. A worker process does it before its first job
+(`warm_up`, called from summaries/worker_process.py), so that its first job is as fast as its tenth.
 """
 
 import os
-import re
 import threading
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
 
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -24,29 +17,11 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from summaries.models import Submission
-from summaries.services.pdf_fetcher import BundledAssetsOnlyFetcher
-from summaries.services.stack_room import call_with_stack_room
-from summaries.services.weasyprint_arrays import use_open_arrays
+from summaries.services.pdf_fetcher import PDF_ASSETS_DIR, BundledAssetsOnlyFetcher
 
 TEMPLATE = "summaries/summary_pdf.html"
+STYLESHEET = PDF_ASSETS_DIR / "summary.css"
 
-# Before any render, in every process that renders (summaries/services/weasyprint_arrays.py).
-use_open_arrays()
-
-# The document's stylesheets, in order: plain <style> blocks and <link rel="stylesheet" href>.
-# They are parsed once and handed to WeasyPrint ready-made. The template escapes every answer,
-# so these tags can only come from the template itself.
-_STYLESHEET_TAG = re.compile(
-    r"<style(?:\s+type=[\"']text/css[\"'])?\s*>(?P<text>.*?)</style>"
-    r"|<link\s+rel=[\"']stylesheet[\"']\s+href=[\"'](?P<href>[^\"'<>]+)[\"']\s*/?>",
-    re.DOTALL | re.IGNORECASE,
-)
-# Ready-made stylesheets join the cascade as user stylesheets, which behave exactly like the
-# document's own only when nothing else styles the document: otherwise render it as it is.
-_OTHER_STYLING = re.compile(r"<style\b|<link\b[^>]*\bstylesheet\b|!important", re.IGNORECASE)
-_STYLESHEET_CACHE_SIZE = 16
-
-WARM_UP_RENDERS = 2
 # What the warm-up renders: typical answers, so the fonts and code paths of a real job are loaded.
 WARM_UP_ANSWERS = {
     "email": "warm-up@example.com",
@@ -57,10 +32,9 @@ WARM_UP_ANSWERS = {
     "saying": "Measure twice, cut once.",
     "dream_job": "Printer",
 }
-
-
-def _base_url(fetcher: BundledAssetsOnlyFetcher) -> str:
-    return fetcher.root.as_uri() + "/"
+# The first render's big buffers (each render copies the fonts it uses, 10 MB for the emoji
+# font) come from fresh memory mappings; only the renders after it reuse the grown heap.
+WARM_UP_RENDERS = 2
 
 
 @dataclass
@@ -69,53 +43,21 @@ class _ProcessRenderer:
 
     pid: int
     font_config: FontConfiguration = field(default_factory=FontConfiguration)
-    # Holds no state between fetches; building one costs more than half a millisecond (urllib
-    # handlers, the proxy settings read from the environment), so it is built once too.
     fetcher: BundledAssetsOnlyFetcher = field(default_factory=BundledAssetsOnlyFetcher)
-    stylesheets: dict[tuple, CSS] = field(default_factory=dict)
     images: dict = field(default_factory=dict)
     # Pango and Fontconfig objects are not thread-safe: one render at a time per process.
     lock: threading.Lock = field(default_factory=threading.Lock)
     warmed_up: bool = False
 
-    def _parsed(self, text: str, base_url: str, fetcher: BundledAssetsOnlyFetcher) -> CSS:
-        # Same text, same place, same kind of fetcher: the same stylesheet. A changed template
-        # or stylesheet file gives new text and is parsed anew.
-        key = (text, base_url, type(fetcher), fetcher.root)
-        sheet = self.stylesheets.get(key)
-        if sheet is None:
-            if len(self.stylesheets) >= _STYLESHEET_CACHE_SIZE:
-                self.stylesheets.clear()
-            sheet = CSS(string=text, base_url=base_url, url_fetcher=fetcher, font_config=self.font_config)
-            self.stylesheets[key] = sheet
-        return sheet
+    def __post_init__(self) -> None:
+        # The template is ours and links no stylesheet: its one stylesheet is parsed here, once.
+        self.summary_stylesheet = CSS(filename=STYLESHEET, url_fetcher=self.fetcher, font_config=self.font_config)
 
-    def _lift_stylesheets(self, html: str, fetcher: BundledAssetsOnlyFetcher) -> tuple[str, list[CSS]] | None:
-        """The document without its stylesheets, and them parsed; None to render it as it is."""
-        tags = list(_STYLESHEET_TAG.finditer(html))
-        remainder = _STYLESHEET_TAG.sub("", html)
-        if not tags or _OTHER_STYLING.search(remainder):
-            return None
-        sheets = []
-        for tag in tags:
-            if tag["href"] is None:
-                sheets.append(self._parsed(tag["text"], _base_url(fetcher), fetcher))
-                continue
-            url = urljoin(_base_url(fetcher), tag["href"])
-            try:
-                # Fetched each time, through the same fetcher (a small file); parsed only when its text is new.
-                text = fetcher.fetch(url).read().decode("utf-8")
-            except (ValueError, OSError):
-                # Refused, missing or not UTF-8: WeasyPrint itself reports it and renders without it.
-                return None
-            sheets.append(self._parsed(text, url, fetcher))
-        return remainder, sheets
-
-    def render(self, html: str, fetcher: BundledAssetsOnlyFetcher) -> bytes:
-        lifted = self._lift_stylesheets(html, fetcher)
-        html, stylesheets = lifted if lifted is not None else (html, [])
-        document = HTML(string=html, base_url=_base_url(fetcher), url_fetcher=fetcher)
-        return document.write_pdf(font_config=self.font_config, stylesheets=stylesheets, cache=self.images)
+    def render(self, html: str, *, stylesheets: list[CSS], fetcher: BundledAssetsOnlyFetcher | None = None) -> bytes:
+        fetcher = fetcher or self.fetcher
+        document = HTML(string=html, base_url=fetcher.root.as_uri() + "/", url_fetcher=fetcher)
+        with self.lock:
+            return document.write_pdf(font_config=self.font_config, stylesheets=stylesheets, cache=self.images)
 
 
 _current: _ProcessRenderer | None = None
@@ -135,31 +77,24 @@ def summary_html(submission: Submission) -> str:
     return render_to_string(TEMPLATE, {"submission": submission})
 
 
-def html_to_pdf(html: str, fetcher: BundledAssetsOnlyFetcher | None = None) -> bytes:
-    """Every PDF goes through here, so every render uses the restricted fetcher."""
-    renderer = _renderer()
-    with renderer.lock:
-        return call_with_stack_room(renderer.render, html, fetcher or renderer.fetcher)
-
-
 def render_summary_pdf(submission: Submission) -> bytes:
-    return html_to_pdf(summary_html(submission))
+    renderer = _renderer()
+    return renderer.render(summary_html(submission), stylesheets=[renderer.summary_stylesheet])
+
+
+def html_to_pdf(html: str, *, fetcher: BundledAssetsOnlyFetcher | None = None) -> bytes:
+    """Any HTML as a PDF, styled only by itself; every render loads through the restricted fetcher."""
+    return _renderer().render(html, stylesheets=[], fetcher=fetcher)
 
 
 def warm_up() -> bool:
     """Prepare this process and render a sample summary; False when it was done already."""
     renderer = _renderer()
-    with renderer.lock:
-        if renderer.warmed_up:
-            return False
-        # Dated like a stored submission, so the sample renders everything a real one does.
-        html = summary_html(Submission(**WARM_UP_ANSWERS, created_at=timezone.now()))
-        # Twice: the first render's big buffers (each render copies the fonts it uses, 10 MB for
-        # the emoji font) come from fresh mappings; only from the second on are they served from
-        # the heap already grown. Measured: 2,900 page faults in the first job after one warm-up
-        # render, 160 after two, 85 in any later job; with services/stack_room.py, 10 to 12 in the
-        # first job after two, 6 in a later one.
-        for _ in range(WARM_UP_RENDERS):
-            call_with_stack_room(renderer.render, html, renderer.fetcher)
-        renderer.warmed_up = True
+    if renderer.warmed_up:
+        return False
+    # Dated like a stored submission, so the sample renders everything a real one does.
+    sample = Submission(**WARM_UP_ANSWERS, created_at=timezone.now())
+    for _ in range(WARM_UP_RENDERS):
+        render_summary_pdf(sample)
+    renderer.warmed_up = True
     return True

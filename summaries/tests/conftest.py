@@ -1,5 +1,6 @@
 import pytest
 
+from summaries.services.publishing import PROCESS_SUBMISSION_TASK
 from summaries.tests.factories import ANSWERS
 
 
@@ -8,9 +9,30 @@ def answers() -> dict:
     return dict(ANSWERS)
 
 
+class FakeBroker:
+    """Takes the place of the Celery app's publishing in unit tests; the integration tests use a real broker."""
+
+    def __init__(self):
+        self.refusing = False
+        self.tried: list[int] = []
+        self.published: list[int] = []
+
+    def send_task(self, name, args=(), **options):
+        assert name == PROCESS_SUBMISSION_TASK
+        self.tried.append(args[0])
+        if self.refusing:
+            raise ConnectionRefusedError("broker down")
+        self.published.append(args[0])
+
+
 @pytest.fixture
-def published(monkeypatch) -> list[int]:
-    """The submission ids handed to the broker, which is not reached (it is tested end to end)."""
-    sent = []
-    monkeypatch.setattr("summaries.tasks.process_submission.apply_async", lambda args, **kw: sent.append(args[0]))
-    return sent
+def broker(monkeypatch) -> FakeBroker:
+    fake = FakeBroker()
+    monkeypatch.setattr("summaries.services.publishing.current_app", fake)
+    return fake
+
+
+@pytest.fixture
+def published(broker) -> list[int]:
+    """The submission ids handed to the broker."""
+    return broker.published

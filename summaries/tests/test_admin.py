@@ -53,8 +53,10 @@ def test_submissions_are_filtered_by_date(operator):
 def test_a_submission_shows_its_history_and_a_link_to_its_pdf(operator):
     submission = make_submission(status=SubmissionStatus.RENDERED)
     submission.pdf.save(f"summaries/{submission.pk}.pdf", ContentFile(b"%PDF-1.7"), save=True)
-    record_event(submission.pk, SubmissionStatus.RENDERING, "attempt 1")
-    record_event(submission.pk, SubmissionStatus.RECEIVED, "Rendering failed: ValueError Retrying at 12:00:00 UTC.")
+    record_event(submission.pk, status=SubmissionStatus.RENDERING, detail="attempt 1")
+    record_event(
+        submission.pk, status=SubmissionStatus.RECEIVED, detail="Rendering failed: ValueError Retrying at 12:00:00 UTC."
+    )
 
     page = operator.get(f"{CHANGELIST}{submission.pk}/change/").content.decode()
 

@@ -37,6 +37,6 @@ def test_each_step_a_worker_takes_records_its_node_name(db):
 def test_a_change_made_outside_a_worker_records_no_worker(db):
     submission = Submission.objects.create(**ANSWERS)
 
-    record_event(submission.pk, "received", "from the admin")
+    record_event(submission.pk, status="received", detail="from the admin")
 
     assert SubmissionEvent.objects.get(submission=submission).worker == ""

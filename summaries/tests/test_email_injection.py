@@ -34,7 +34,7 @@ def test_markup_in_answers_is_escaped_in_the_html_email():
         submission(
             name="<script>alert(1)</script>", hobby='<a href="https://evil.example">win</a>', dream_job='"><img src=x>'
         ),
-        PDF,
+        pdf=PDF,
     )
     html = html_part(message)
     assert "<script>" not in html and "<a href" not in html and "<img" not in html
@@ -45,7 +45,7 @@ def test_markup_in_answers_is_escaped_in_the_html_email():
 @pytest.mark.parametrize("field", ["name", "about", "hobby", "saying", "dream_job"])
 def test_a_line_break_in_an_answer_adds_no_header_and_no_recipient(field):
     injected = "Ada\r\nBcc: victim@example.com\r\nSubject: Cheap pills\r\n\r\nbody"
-    message = build_summary_email(submission(**{field: injected}), PDF)
+    message = build_summary_email(submission(**{field: injected}), pdf=PDF)
     parsed = message.message()
     assert parsed["Bcc"] is None
     assert parsed.get_all("Subject") == ["Your Personal Summary"]
@@ -56,4 +56,4 @@ def test_a_line_break_in_an_answer_adds_no_header_and_no_recipient(field):
 def test_an_address_with_a_line_break_can_never_become_a_header(address):
     # The form refuses these (test_form_input.py); should one ever reach here, Django refuses too.
     with pytest.raises(BadHeaderError):
-        build_summary_email(submission(email=address), PDF).message()
+        build_summary_email(submission(email=address), pdf=PDF).message()

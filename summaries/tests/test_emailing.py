@@ -1,4 +1,5 @@
 import smtplib
+from email import message_from_bytes, policy
 
 import pytest
 
@@ -14,7 +15,7 @@ PDF = b"%PDF-1.7 fake"
 def test_the_email_has_the_subject_both_bodies_and_the_pdf(settings):
     settings.DEFAULT_FROM_EMAIL = "About Me <summaries@example.com>"
     submission = make_submission()
-    message = build_summary_email(submission, PDF)
+    message = build_summary_email(submission, pdf=PDF)
     assert message.subject == "Your Personal Summary"
     assert message.from_email == "About Me <summaries@example.com>"
     assert message.to == ["ada@example.com"]
@@ -27,15 +28,15 @@ def test_the_email_has_the_subject_both_bodies_and_the_pdf(settings):
 def test_the_message_id_is_the_same_on_every_try(settings):
     settings.DEFAULT_FROM_EMAIL = "About Me <summaries@example.com>"
     submission = make_submission()
-    first = build_summary_email(submission, PDF).message()["Message-ID"]
-    again = build_summary_email(submission, PDF).message()["Message-ID"]
+    first = build_summary_email(submission, pdf=PDF).message()["Message-ID"]
+    again = build_summary_email(submission, pdf=PDF).message()["Message-ID"]
     assert first == again == message_id_for(submission)
     assert first.endswith("@example.com>")
 
 
 def test_the_html_body_escapes_answers():
     submission = make_submission(name="<img src=x onerror=alert(1)>")
-    [(html, _)] = build_summary_email(submission, PDF).alternatives
+    [(html, _)] = build_summary_email(submission, pdf=PDF).alternatives
     assert "<img src=x" not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
 
@@ -66,13 +67,13 @@ class _Refusing:
 def test_failures_are_told_temporary_or_permanent(monkeypatch, exc, permanent):
     monkeypatch.setattr(emailing.EmailMultiAlternatives, "send", _Refusing(exc))
     with pytest.raises(DeliveryError) as raised:
-        send_summary_email(make_submission(), PDF)
+        send_summary_email(make_submission(), pdf=PDF)
     assert raised.value.permanent is permanent
     assert raised.value.reason
 
 
 def _bodies(submission) -> tuple[str, str]:
-    message = build_summary_email(submission, b"%PDF-1.7").message()
+    message = build_summary_email(submission, pdf=b"%PDF-1.7").message()
     text = message.get_payload()[0].get_payload()[0].get_payload(decode=True).decode()
     html = message.get_payload()[0].get_payload()[1].get_payload(decode=True).decode()
     return text, html
@@ -113,3 +114,24 @@ def test_plain_text_lines_stay_short_enough_to_read_anywhere():
     text, _ = _bodies(build_submission())
 
     assert max(len(line) for line in text.splitlines()) <= 78
+
+
+# Text with every kind of line ending, a line that starts with "From " and non-ASCII letters.
+AWKWARD_TEXT = "one\r\ntwo\rthree\nFrom here on\r\n\r\nZoë says hi\r\r\nfour\n\rno ending"
+
+
+@pytest.mark.parametrize("name", [AWKWARD_TEXT, "--===============0000000000000000007==--", "=" * 40])
+def test_the_email_as_sent_parses_back_into_its_parts_with_the_answers_and_the_pdf(name):
+    raw = build_summary_email(build_submission(name=name), pdf=PDF).message().as_bytes(linesep="\r\n")
+    parsed = message_from_bytes(raw, policy=policy.default)
+    assert [part.get_content_type() for part in parsed.walk()] == [
+        "multipart/mixed",
+        "multipart/alternative",
+        "text/plain",
+        "text/html",
+        "application/pdf",
+    ]
+    text = parsed.get_body(preferencelist=("plain",)).get_content()
+    assert " ".join(name.split()) in " ".join(text.split())
+    [attachment] = parsed.iter_attachments()
+    assert attachment.get_content() == PDF

@@ -87,16 +87,29 @@ def test_a_real_broker_that_answers_is_healthy(client, settings, live_worker, ki
     assert client.get("/healthz").json()["checks"]["broker"] == {"ok": True}
 
 
-def test_an_embedded_broker_whose_folder_is_gone_answers_503(client, settings, live_worker, tmp_path):
+def test_an_embedded_broker_whose_folder_cannot_take_files_answers_503(client, settings, live_worker, tmp_path):
+    (tmp_path / "a-file").write_text("not a folder")
     settings.CELERY_BROKER_TRANSPORT_OPTIONS = {
         **settings.CELERY_BROKER_TRANSPORT_OPTIONS,
-        "data_folder_in": str(tmp_path / "missing"),
+        "data_folder_in": str(tmp_path / "a-file" / "queue"),
     }
 
     response = client.get("/healthz")
 
     assert response.status_code == 503
     assert response.json()["checks"]["broker"]["ok"] is False
+
+
+def test_an_embedded_broker_folder_no_worker_has_made_yet_is_healthy(client, settings, live_worker, tmp_path):
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {
+        **settings.CELERY_BROKER_TRANSPORT_OPTIONS,
+        "data_folder_in": str(tmp_path / "broker" / "queue"),
+    }
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json()["checks"]["broker"]["ok"] is True
 
 
 def test_a_database_that_fails_answers_503(client, live_worker, monkeypatch):

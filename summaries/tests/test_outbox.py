@@ -34,7 +34,7 @@ def debug_urls(settings):
 
 def _send_one():
     submission = make_submission()
-    build_summary_email(submission, b"%PDF-1.7 captured").send()
+    build_summary_email(submission, pdf=b"%PDF-1.7 captured").send()
 
 
 def test_captured_emails_are_written_as_whole_files(outbox):
@@ -68,7 +68,7 @@ def test_the_outbox_does_not_exist_in_production(client):
 
 def test_the_list_shows_the_newest_email_first_with_its_pdf_link(outbox, debug_urls, client):
     for address in ("first@example.com", "second@example.com"):
-        build_summary_email(make_submission(email=address), b"%PDF-1.7").send()
+        build_summary_email(make_submission(email=address), pdf=b"%PDF-1.7").send()
     first, second = sorted(p.name for p in outbox.iterdir())
 
     page = client.get(reverse("outbox:list")).text

@@ -176,7 +176,7 @@ def test_a_hostile_document_fetches_nothing_and_leaks_nothing(server, canary, as
     server.hits.clear()
     html = f"<html><body><h1>Summary</h1>{payloads(server.url, canary)[name]}</body></html>"
     fetcher = RecordingFetcher(assets)
-    result = rendered(html_to_pdf(html, fetcher))
+    result = rendered(html_to_pdf(html, fetcher=fetcher))
     assert server.hits == []
     assert fetcher.served == []
     assert CANARY.encode() not in result["streams"] and b"root:x:0" not in result["streams"]
@@ -195,7 +195,7 @@ def test_the_counting_server_does_see_a_fetch_by_weasyprints_default_fetcher(ser
 
 def test_a_bundled_asset_is_still_loaded(assets):
     fetcher = RecordingFetcher(assets)
-    result = rendered(html_to_pdf('<link rel="stylesheet" href="allowed.css"><p>x</p>', fetcher))
+    result = rendered(html_to_pdf('<link rel="stylesheet" href="allowed.css"><p>x</p>', fetcher=fetcher))
     assert "ASSET-LOADED" in result["text"]
     assert fetcher.served == [(assets / "allowed.css").as_uri()]
 

@@ -6,6 +6,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
@@ -17,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from core.caches import caches_from_url, rate_limits_count_in_cache
 from core.env import env_rate
 from summaries.models import RateLimitCount, Submission
+from summaries.security import rate_limits
 from summaries.security.client_ip import client_ip, rate_limit_key
 from summaries.security.rate_limits import check_submission, current_window, hit
 from summaries.services.retention import delete_expired_submissions
@@ -31,7 +33,17 @@ def submit(client, answers, ip="203.0.113.7", **extra):
     return client.post("/", answers, REMOTE_ADDR=ip, **extra)
 
 
-def test_one_recipient_gets_at_most_its_limit_then_a_429_saying_when_to_come_back(client, settings, answers):
+@pytest.fixture
+def stopped_clock(monkeypatch) -> float:
+    """The limits' clock, stopped: a window ending between two submits would start the count again."""
+    now = time.time()
+    monkeypatch.setattr(rate_limits, "time", SimpleNamespace(time=lambda: now))
+    return now
+
+
+def test_one_recipient_gets_at_most_its_limit_then_a_429_saying_when_to_come_back(
+    client, settings, answers, stopped_clock
+):
     settings.RATE_LIMIT_PER_RECIPIENT = (2, 3600)
     assert [submit(client, answers, ip=f"198.51.100.{n}").status_code for n in range(2)] == [302, 302]
     refused = submit(client, {**answers, "email": "ADA@example.com"}, ip="198.51.100.99")
@@ -44,7 +56,7 @@ def test_one_recipient_gets_at_most_its_limit_then_a_429_saying_when_to_come_bac
     assert submit(client, {**answers, "email": "grace@example.com"}).status_code == 302
 
 
-def test_one_client_address_gets_at_most_its_limit(client, settings, answers):
+def test_one_client_address_gets_at_most_its_limit(client, settings, answers, stopped_clock):
     settings.RATE_LIMIT_PER_IP = (3, 600)
     codes = [submit(client, {**answers, "email": f"p{n}@example.com"}).status_code for n in range(4)]
     assert codes == [302, 302, 302, 429]
@@ -80,7 +92,7 @@ def test_a_limit_of_n_allows_n_then_refuses_until_the_window_ends():
     assert exceeded is not None and exceeded.scope == "t" and exceeded.retry_after == 100
 
 
-def test_a_refused_submit_saves_nothing_but_still_counts(client, settings, answers):
+def test_a_refused_submit_saves_nothing_but_still_counts(client, settings, answers, stopped_clock):
     settings.RATE_LIMIT_PER_RECIPIENT = (1, 3600)
     assert [submit(client, answers).status_code for _ in range(2)] == [302, 429]
     assert Submission.objects.count() == 1
@@ -118,11 +130,12 @@ def test_only_the_limits_that_are_on_are_counted(settings):
 
 def test_the_hourly_retention_job_deletes_expired_counts_and_keeps_live_ones(settings):
     settings.RETENTION_DAYS = 0  # keeping answers forever does not keep counts forever
-    hit("ip", "198.51.100.1", (5, 60), now=time.time() - 3600)
-    hit("ip", "198.51.100.2", (5, 3600))
+    now = time.time()  # one instant for the hit and the key it is looked up by
+    hit("ip", "198.51.100.1", (5, 60), now=now - 3600)
+    hit("ip", "198.51.100.2", (5, 3600), now=now)
     delete_expired_submissions()
     assert list(RateLimitCount.objects.values_list("key", flat=True)) == [
-        current_window("ip", "198.51.100.2", (5, 3600), time.time()).key
+        current_window("ip", "198.51.100.2", (5, 3600), now).key
     ]
 
 
@@ -130,8 +143,9 @@ def test_with_a_redis_cache_url_the_counts_are_kept_in_redis(settings, tmp_path)
     settings.CACHES = caches_from_url(require_redis().rsplit("/", 1)[0] + "/7", tmp_path)
     settings.RATE_LIMITS_COUNT_IN_CACHE = True
     identity = f"test-{uuid.uuid4().hex}"  # the shared Redis may hold counts from other runs
-    assert [hit("recipient", identity, (2, 3600)) is None for _ in range(3)] == [True, True, False]
-    key = current_window("recipient", identity, (2, 3600), time.time()).key
+    now = time.time()  # one instant: three hits in one window, and the key they were counted under
+    assert [hit("recipient", identity, (2, 3600), now=now) is None for _ in range(3)] == [True, True, False]
+    key = current_window("recipient", identity, (2, 3600), now).key
     assert cache.get(key) == 3
     cache.delete(key)
     assert not RateLimitCount.objects.exists()
@@ -163,6 +177,7 @@ def manage(*args: str, env: dict) -> str:
     ).stdout
 
 
+@pytest.mark.integration  # runs manage.py processes against a real PostgreSQL
 def test_simultaneous_submits_never_overshoot_a_limit_on_postgresql():
     with fresh_postgres_database() as url:
         env = {"DATABASE_URL": url, "RATE_LIMIT_PER_IP": "100/h", "RATE_LIMIT_PER_RECIPIENT": "5/h"}

@@ -3,27 +3,22 @@
 from datetime import timedelta
 
 import pytest
-from django.db import OperationalError
+from django.db import OperationalError, connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from summaries.models import SubmissionStatus
-from summaries.services.sweep import publish_new_submissions, unpublished_submissions
+from summaries.services.relay import publish_new_submissions, unpublished_submissions
 from summaries.tests.factories import make_submission
-from summaries.worker_relay import PAUSE_AFTER_REFUSAL_SECONDS, Relay
+from summaries.worker_relay import Relay
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def refusing_broker(monkeypatch):
-    tries = []
-
-    def refuse(args, **kwargs):
-        tries.append(args[0])
-        raise ConnectionRefusedError("broker down")
-
-    monkeypatch.setattr("summaries.tasks.process_submission.apply_async", refuse)
-    return tries
+def refusing_broker(broker):
+    broker.refusing = True
+    return broker.tried
 
 
 def test_a_new_row_is_published_once_oldest_first(published):
@@ -36,12 +31,25 @@ def test_a_new_row_is_published_once_oldest_first(published):
     assert first.enqueued_at is not None
 
 
-def test_a_tick_takes_its_rows_with_one_statement(published, django_assert_num_queries):
-    rows = [make_submission(enqueued_at=None) for _ in range(5)]
-    # The query for new rows, then one UPDATE that takes them all (not one per row).
-    with django_assert_num_queries(2):
-        assert publish_new_submissions() == (5, True)
-    assert published == [row.pk for row in rows]
+def _statements_of_a_tick() -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        publish_new_submissions()
+    return [query["sql"].split()[0] for query in captured]
+
+
+def test_a_tick_takes_its_rows_with_one_update_however_many_there_are(published):
+    make_submission(enqueued_at=None)
+    for_one = _statements_of_a_tick()
+    rows = [make_submission(enqueued_at=None) for _ in range(8)]
+    for_eight = _statements_of_a_tick()
+    assert for_one == for_eight
+    assert for_eight.count("UPDATE") == 1
+    assert published[1:] == [row.pk for row in rows]
+
+
+def test_an_idle_tick_is_one_query(published, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert publish_new_submissions() == (0, True)
 
 
 def test_a_retry_is_published_once_its_time_has_come(published):
@@ -85,7 +93,7 @@ def test_a_refusing_broker_is_tried_once_per_tick_and_the_rows_stay_waiting(refu
 
 # Outside a test transaction: a tick begins as the worker's timer does, by closing broken connections.
 @pytest.mark.django_db(transaction=True)
-def test_the_relay_rests_after_a_refusal_then_tries_again(refusing_broker, monkeypatch):
+def test_the_relay_rests_after_a_refusal_then_tries_again(broker, refusing_broker):
     make_submission(enqueued_at=None)
     relay = Relay(worker=None)
     relay.tick()
@@ -93,31 +101,23 @@ def test_the_relay_rests_after_a_refusal_then_tries_again(refusing_broker, monke
     assert len(refusing_broker) == 1
 
     relay.paused_until = 0.0
-    sent = []
-    monkeypatch.setattr("summaries.tasks.process_submission.apply_async", lambda args, **kw: sent.append(args[0]))
+    broker.refusing = False
+    sent = broker.published
     relay.tick()
     assert len(sent) == 1 and unpublished_submissions().count() == 0
 
 
-def test_the_relay_checks_its_database_connection_once_a_second_and_after_a_failure(published, monkeypatch):
+def test_after_a_database_failure_the_relay_lets_django_replace_the_connection(published, monkeypatch):
     checks = []
     monkeypatch.setattr("django.db.close_old_connections", lambda: checks.append(True))
-    clock = [100.0]
-    monkeypatch.setattr("summaries.worker_relay.time.monotonic", lambda: clock[0])
     relay = Relay(worker=None)
-    for _ in range(10):  # ten ticks within one second: one check
-        relay.tick()
-        clock[0] += 0.05
-    assert len(checks) == 1
-    clock[0] += 0.6
     relay.tick()
-    assert len(checks) == 2
+    assert checks == [], "a tick that worked leaves the connection alone: an idle tick is one query"
 
     def database_gone():
         raise OperationalError("server closed the connection")
 
-    monkeypatch.setattr("summaries.services.sweep.publish_new_submissions", database_gone)
-    relay.tick()  # fails, and rests
-    clock[0] += PAUSE_AFTER_REFUSAL_SECONDS
-    relay.tick()  # checks the connection before it queries again
-    assert len(checks) == 3
+    monkeypatch.setattr("summaries.services.relay.publish_new_submissions", database_gone)
+    relay.tick()
+    assert checks == [True]
+    assert relay.paused_until > 0

@@ -1,5 +1,5 @@
-"""From rendered straight on to sending: one conditional update records both, and the PDF
-that was just rendered is the one sent, without reading it back from the database."""
+"""From rendered straight on to sending: one conditional update records both, in the transaction
+that keeps the PDF, and the PDF that was just rendered is the one sent, without reading it back."""
 
 import pytest
 from django.core import mail
@@ -22,7 +22,7 @@ def _claimed_for_rendering(**overrides):
 
 def test_the_hand_over_leases_the_row_for_sending_and_records_both_steps():
     rendering = _claimed_for_rendering(last_error="an earlier render failed")
-    sending = hand_over(rendering, SubmissionStatus.RENDERED, "", leased=SubmissionStatus.SENDING, last_error="")
+    sending = hand_over(rendering, done=SubmissionStatus.RENDERED, then=SubmissionStatus.SENDING, last_error="")
     row = Submission.objects.get()
     assert row.status == SubmissionStatus.SENDING
     assert row.lease_owner == sending.owner != rendering.owner
@@ -38,9 +38,7 @@ def test_the_hand_over_leases_the_row_for_sending_and_records_both_steps():
 
 def test_the_claim_it_returns_describes_the_row_as_written():
     rendering = _claimed_for_rendering()
-    sending = hand_over(
-        rendering, SubmissionStatus.RENDERED, "", leased=SubmissionStatus.SENDING, pdf="summaries/x.pdf"
-    )
+    sending = hand_over(rendering, done=SubmissionStatus.RENDERED, then=SubmissionStatus.SENDING, pdf="summaries/x.pdf")
     row = Submission.objects.get()
     for field in ("status", "lease_owner", "lease_until", "attempts", "next_attempt_at", "enqueued_at", "updated_at"):
         assert getattr(sending.submission, field) == getattr(row, field), field
@@ -50,7 +48,7 @@ def test_the_claim_it_returns_describes_the_row_as_written():
 def test_a_hand_over_after_losing_the_lease_changes_nothing():
     rendering = _claimed_for_rendering()
     Submission.objects.update(lease_owner="the worker that took over")
-    assert hand_over(rendering, SubmissionStatus.RENDERED, "", leased=SubmissionStatus.SENDING) is None
+    assert hand_over(rendering, done=SubmissionStatus.RENDERED, then=SubmissionStatus.SENDING) is None
     row = Submission.objects.get()
     assert (row.status, row.lease_owner) == (SubmissionStatus.RENDERING, "the worker that took over")
     assert [e.status for e in row.events.all()] == ["rendering"]
@@ -82,15 +80,20 @@ def test_saving_a_pdf_under_a_taken_name_replaces_it():
     assert (bytes(stored.content), stored.size) == (b"second", 6)
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_job_from_received_to_sent_takes_few_statements(monkeypatch, django_assert_num_queries):
-    # On SQLite (PostgreSQL makes each update, its history and the PDF one statement, which
-    # tests/integration/test_row_updates_on_each_database.py counts). Claim: one update that returns
-    # the row, history. Render: the PDF (one upsert), the hand-over, both steps' history in one
-    # insert, in one transaction (here inside the test's own, with no savepoint). Sent: update, history.
+    # Outside any test transaction, as in a worker. Claim: one update that returns the row, its
+    # history. Render: the PDF (one upsert), the hand-over, both steps' history in one insert, in
+    # one transaction. Sent: update, history. Three short transactions, no savepoints.
     monkeypatch.setattr(pipeline, "render_summary_pdf", lambda submission: b"%PDF-1.7")
     submission = make_submission()
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(13) as captured:
         process_submission(submission.pk)
+    assert [query["sql"].split()[0] for query in captured] == [
+        *("BEGIN", "UPDATE", "INSERT", "COMMIT"),
+        *("BEGIN", "INSERT", "UPDATE", "INSERT", "COMMIT"),
+        *("BEGIN", "UPDATE", "INSERT", "COMMIT"),
+    ]
     assert Submission.objects.get().status == SubmissionStatus.SENT
 
 

@@ -1,10 +1,10 @@
-"""The renderer a worker process prepares once still renders each job exactly as stock WeasyPrint."""
+"""The renderer a worker process prepares once renders each job exactly as stock WeasyPrint would."""
 
 import io
 import multiprocessing
 
 from pypdf import PdfReader
-from weasyprint import HTML
+from weasyprint import CSS, HTML
 
 from summaries.services import rendering
 from summaries.services.pdf_fetcher import BundledAssetsOnlyFetcher
@@ -21,13 +21,21 @@ def _text(pdf: bytes) -> str:
     return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
 
 
-def _stock(html: str, fetcher: BundledAssetsOnlyFetcher) -> bytes:
-    return HTML(string=html, base_url=fetcher.root.as_uri() + "/", url_fetcher=fetcher).write_pdf()
+def _stock(html: str, fetcher: BundledAssetsOnlyFetcher, stylesheets=()) -> bytes:
+    return HTML(string=html, base_url=fetcher.root.as_uri() + "/", url_fetcher=fetcher).write_pdf(
+        stylesheets=list(stylesheets)
+    )
 
 
 def test_a_prepared_render_draws_the_same_pages_as_stock_weasyprint():
     html = summary_html(build_submission())
-    assert _pages(render_summary_pdf(build_submission())) == _pages(_stock(html, BundledAssetsOnlyFetcher()))
+    stock = _stock(html, BundledAssetsOnlyFetcher(), stylesheets=[CSS(filename=rendering.STYLESHEET)])
+    assert _pages(render_summary_pdf(build_submission())) == _pages(stock)
+
+
+def test_the_summary_is_styled_by_its_stylesheet():
+    unstyled = _stock(summary_html(build_submission()), BundledAssetsOnlyFetcher())
+    assert _pages(render_summary_pdf(build_submission())) != _pages(unstyled)
 
 
 def test_each_job_gets_its_own_answers_from_the_shared_renderer():
@@ -50,15 +58,14 @@ def test_a_changed_stylesheet_file_is_read_again(tmp_path):
     fetcher = BundledAssetsOnlyFetcher(tmp_path)
     html = '<link rel="stylesheet" href="style.css"><p>Hello</p>'
     (tmp_path / "style.css").write_text("p { color: #ff0000 }")
-    red = html_to_pdf(html, fetcher)
+    red = html_to_pdf(html, fetcher=fetcher)
     (tmp_path / "style.css").write_text("p { color: #0000ff }")
-    blue = html_to_pdf(html, fetcher)
+    blue = html_to_pdf(html, fetcher=fetcher)
     assert b"1 0 0 rg" in _pages(red)[0][1]
     assert b"0 0 1 rg" in _pages(blue)[0][1]
 
 
-def test_a_document_styled_other_ways_too_renders_as_stock_weasyprint():
-    # An inline !important must still beat the stylesheet, as it does in the document's own cascade.
+def test_any_document_renders_as_stock_weasyprint():
     html = '<style>p { color: #ff0000 !important }</style><p style="color: #00ff00 !important">Hi</p>'
     assert _pages(html_to_pdf(html)) == _pages(_stock(html, BundledAssetsOnlyFetcher()))
 

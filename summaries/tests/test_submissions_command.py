@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from summaries.models import Submission, SubmissionStatus
-from summaries.services.sweep import publish_new_submissions, unpublished_submissions
+from summaries.services.relay import publish_new_submissions, unpublished_submissions
 
 pytestmark = pytest.mark.django_db
 
@@ -31,17 +31,20 @@ def broker_messages() -> int:
     return sum(1 for _ in (settings.DATA_DIR / "broker" / "queue").glob("*.msg"))
 
 
-def test_counts_shows_every_status_and_the_oldest_unfinished_submission():
+def test_counts_shows_every_status_and_the_oldest_unfinished_submission(monkeypatch):
     make(SubmissionStatus.SENT)
     oldest = make(SubmissionStatus.RECEIVED)
-    Submission.objects.filter(pk=oldest.pk).update(created_at=timezone.now() - timedelta(minutes=3, seconds=5))
+    now = timezone.now()
+    Submission.objects.filter(pk=oldest.pk).update(created_at=now - timedelta(minutes=3, seconds=5))
     make(SubmissionStatus.FAILED)
+    # The command reads the waiting time at this instant, however long the test took to get here.
+    monkeypatch.setattr(timezone, "now", lambda: now)
 
     output = run("counts")
 
     counts = dict(line.split() for line in output.splitlines()[: len(SubmissionStatus.values)])
     assert counts == {status: "0" for status in SubmissionStatus.values} | {"received": "1", "sent": "1", "failed": "1"}
-    assert f"Oldest unfinished: submission {oldest.pk} (received), waiting 3m 0" in output
+    assert f"Oldest unfinished: submission {oldest.pk} (received), waiting 3m 05s." in output
     assert "Stuck now (requeue-stuck would publish): 1" in output
 
 

@@ -13,28 +13,21 @@ from summaries.tests.answers import ANSWERS
 
 @pytest.fixture
 def child_process(monkeypatch):
-    """Play a fresh worker child in this process, without lowering the test run's priority for good."""
-    niceness_asked = []
-    monkeypatch.setattr(worker_process.os, "nice", niceness_asked.append)
+    """Play a fresh worker child in this process, leaving the test run as it was afterwards."""
+    applied = []
+    monkeypatch.setattr(worker_process.compat, "apply_in_worker_process", lambda: applied.append(True))
     monkeypatch.setattr(rendering, "_current", None)
     monkeypatch.setattr(worker_process, "_prepared", False)
-    yield niceness_asked
+    yield applied
     gc.unfreeze()
 
 
-def test_worker_process_init_lowers_priority_warms_up_and_freezes_what_it_loaded(child_process, settings):
-    settings.WORKER_NICENESS = 10
+def test_worker_process_init_applies_the_workarounds_warms_up_and_freezes_what_it_loaded(child_process):
     worker_process_init.send(sender=None)
-    assert child_process == [10]
+    assert child_process == [True]
     assert rendering._renderer().warmed_up
     assert gc.get_freeze_count() > 0
     assert worker_process._prepared
-
-
-def test_a_niceness_of_zero_leaves_the_priority_alone(child_process, settings):
-    settings.WORKER_NICENESS = 0
-    worker_process_init.send(sender=None)
-    assert child_process == []
 
 
 def test_the_renderer_is_warmed_up_once(child_process):

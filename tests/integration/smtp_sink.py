@@ -123,7 +123,7 @@ class _WholeDataSMTP(SMTP):
     """aiosmtpd's server, reading a message's DATA in blocks instead of one line at a time.
 
     aiosmtpd awaits, logs and checks every line of DATA in Python: 2.7 ms of CPU for a summary
-    email (500 lines of base64), against 1.0 ms read in blocks (bench/RESULTS.md). The sink runs
+    email (500 lines of base64), against 1.0 ms read in blocks. The sink runs
     on the machine it measures, so that time was counted as the product's: a mail server in
     production is another machine, and one written in C spends a fraction of it. What the client
     sees is unchanged: the same replies, the message unstuffed as RFC 5321 4.5.2 says, the same

@@ -1,0 +1,15 @@
+"""Workarounds for upstream behaviour that costs the product, and nothing else.
+
+This is the one place where the product touches another project's private internals. Each
+workaround lives in a module named for what it works around, is applied only on the versions
+that need it, has a test (summaries/tests/test_compat.py) that fails when the upstream behaviour
+it relies on changes, and says when it can be deleted.
+"""
+
+from summaries.compat import weasyprint_glyph_arrays
+
+
+def apply_in_worker_process() -> None:
+    """Apply what a rendering worker process needs (called by summaries/worker_process.py)."""
+    if weasyprint_glyph_arrays.needed():
+        weasyprint_glyph_arrays.apply()

@@ -1,0 +1,74 @@
+"""The workarounds in summaries/compat/: each still needed, and each still doing its job.
+
+When an upstream fix lands, the test of the behaviour it relies on fails: delete the workaround.
+"""
+
+import random
+
+import pytest
+from cffi import FFI
+from cffi.cparser import Parser
+from weasyprint.text.ffi import ffi
+
+from summaries.compat import weasyprint_glyph_arrays
+from summaries.services.rendering import render_summary_pdf
+from summaries.tests.factories import build_submission
+
+
+@pytest.fixture
+def parsed_types(monkeypatch) -> list[str]:
+    """Every C type name cffi parses from now on."""
+    parsed = []
+    parse_type = Parser.parse_type
+
+    def recording(self, cdecl):
+        parsed.append(cdecl)
+        return parse_type(self, cdecl)
+
+    monkeypatch.setattr(Parser, "parse_type", recording)
+    return parsed
+
+
+@pytest.fixture
+def glyph_arrays_workaround(monkeypatch):
+    monkeypatch.setattr(ffi, "new", ffi.new)  # undone after the test, whatever apply() set
+    weasyprint_glyph_arrays.apply()
+
+
+def _new_answers():
+    # Letters in an order and number no earlier render used: new glyph counts in each font.
+    letters = random.Random().sample("abcdefghijklmnopqrstuvwxyzÆØÅßþðŁ", 20)
+    return build_submission(about=" ".join(letters), hobby="".join(letters[:7]))
+
+
+def test_weasyprint_still_names_each_glyph_array_by_its_length(monkeypatch, parsed_types):
+    # The upstream behaviour the workaround is for. When this fails, WeasyPrint has fixed it:
+    # delete summaries/compat/weasyprint_glyph_arrays.py.
+    assert weasyprint_glyph_arrays.needed()
+    monkeypatch.setattr(ffi, "new", FFI.new.__get__(ffi))  # cffi's own, whatever an earlier test applied
+    render_summary_pdf(build_submission())
+    parsed_types.clear()
+    render_summary_pdf(_new_answers())
+    assert any(name.startswith("hb_codepoint_t[") for name in parsed_types)
+
+
+def test_with_the_workaround_rendering_new_answers_parses_no_c_type(glyph_arrays_workaround, parsed_types):
+    render_summary_pdf(build_submission())
+    parsed_types.clear()
+    render_summary_pdf(_new_answers())
+    assert parsed_types == []
+
+
+def test_an_array_of_a_new_length_is_the_same_array(glyph_arrays_workaround, parsed_types):
+    ffi.new("hb_codepoint_t[]", [0])
+    parsed_types.clear()
+    glyphs = list(range(0, 15_838, 2))
+    array = ffi.new(f"hb_codepoint_t[{len(glyphs)}]", glyphs)
+    assert parsed_types == []
+    assert list(array) == glyphs
+    assert ffi.sizeof(array) == len(glyphs) * ffi.sizeof("hb_codepoint_t")
+
+
+def test_an_array_longer_than_its_items_keeps_its_length_and_zeros(glyph_arrays_workaround):
+    array = ffi.new("hb_codepoint_t[5]", [7, 8])
+    assert list(array) == [7, 8, 0, 0, 0]
