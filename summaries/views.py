@@ -22,7 +22,9 @@ def submit_form(request):
         # One transaction, so the counts and the new row cost a single commit (a refused
         # attempt commits its counts and nothing else).
         with transaction.atomic():
-            exceeded = check_submission(rate_limit_key(client_ip(request)), form.cleaned_data["email"])
+            exceeded = check_submission(
+                ip_key=rate_limit_key(client_ip(request)), recipient=form.cleaned_data["email"]
+            )
             submission = None if exceeded else accept_submission(form.answers())
         if exceeded:
             return too_many(request, exceeded)

@@ -49,6 +49,6 @@ class Heartbeat(bootsteps.StartStopStep):
         # A long-lived timer: let Django drop a connection that has expired or broken since the last beat.
         close_old_connections()
         try:
-            record_heartbeat(self.hostname, os.getpid(), self.started_at)
+            record_heartbeat(self.hostname, pid=os.getpid(), started_at=self.started_at)
         except Exception as exc:  # noqa: BLE001 - a missed beat is the signal: one line, no traceback
             logger.warning("worker=%s heartbeat not recorded: %s", self.hostname, type(exc).__name__)

@@ -4,6 +4,11 @@ This is the one place where the product touches another project's private intern
 workaround lives in a module named for what it works around, is applied only on the versions
 that need it, has a test (summaries/tests/test_compat.py) that fails when the upstream behaviour
 it relies on changes, and says when it can be deleted.
+
+- frame_stack: CPython before 3.13 maps and unmaps frame-stack chunks at every dip of a deep
+  recursion; every render (summaries/services/rendering.py) is called with room to spare.
+- weasyprint_glyph_arrays: WeasyPrint parses a new C type for every glyph count; patched in each
+  worker process (below).
 """
 
 from summaries.compat import weasyprint_glyph_arrays

@@ -41,7 +41,7 @@ class Window:
     ends_at: int  # seconds since the epoch
 
 
-def current_window(scope: str, identity: str, rate: Rate, now: float) -> Window:
+def current_window(scope: str, identity: str, *, rate: Rate, now: float) -> Window:
     allowed, period = rate
     window = int(now // period)
     digest = hashlib.sha256(f"{settings.SECRET_KEY}:{scope}:{identity}".encode()).hexdigest()[:32]
@@ -81,10 +81,12 @@ def count_in_cache(windows: list[Window], now: float) -> dict[str, int]:
     return counts
 
 
-def count_limits(limits: Iterable[tuple[str, str, Rate | None]], now: float | None = None) -> LimitExceeded | None:
+def count_limits(limits: Iterable[tuple[str, str, Rate | None]], *, now: float | None = None) -> LimitExceeded | None:
     """Count one submission against each limit that is on; the first one exceeded is the answer."""
     now = time.time() if now is None else now
-    windows = [current_window(scope, identity, rate, now) for scope, identity, rate in limits if rate is not None]
+    windows = [
+        current_window(scope, identity, rate=rate, now=now) for scope, identity, rate in limits if rate is not None
+    ]
     if not windows:
         return None
     counts = count_in_cache(windows, now) if settings.RATE_LIMITS_COUNT_IN_CACHE else count_in_database(windows)
@@ -94,15 +96,15 @@ def count_limits(limits: Iterable[tuple[str, str, Rate | None]], now: float | No
     return None
 
 
-def hit(scope: str, identity: str, rate: Rate | None, now: float | None = None) -> LimitExceeded | None:
+def hit(scope: str, identity: str, *, rate: Rate | None, now: float | None = None) -> LimitExceeded | None:
     """Count one submission for `identity`; say when to come back if that was one too many."""
-    return count_limits([(scope, identity, rate)], now)
+    return count_limits([(scope, identity, rate)], now=now)
 
 
-def check_submission(ip_key: str, recipient: str, now: float | None = None) -> LimitExceeded | None:
+def check_submission(*, ip_key: str, recipient: str, now: float | None = None) -> LimitExceeded | None:
     """Both limits of one submit, counted together (a refused attempt counts against both)."""
     limits = [
         ("ip", ip_key, settings.RATE_LIMIT_PER_IP),
         ("recipient", recipient.strip().lower(), settings.RATE_LIMIT_PER_RECIPIENT),
     ]
-    return count_limits(limits, now)
+    return count_limits(limits, now=now)

@@ -28,7 +28,7 @@ class WorkerState:
     alive: bool
 
 
-def record_heartbeat(hostname: str, pid: int, started_at: datetime) -> None:
+def record_heartbeat(hostname: str, *, pid: int, started_at: datetime) -> None:
     now = timezone.now()
     WorkerHeartbeat.objects.update_or_create(
         hostname=hostname, defaults={"pid": pid, "started_at": started_at, "beat_at": now}

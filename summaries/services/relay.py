@@ -6,6 +6,9 @@ timer every RELAY_INTERVAL_SECONDS) publishes it a moment later. New rows, confi
 failed ones reopened and retries whose time has come all wait the same way.
 """
 
+from datetime import datetime
+
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from summaries.models import Submission, due
@@ -15,7 +18,7 @@ from summaries.services.publishing import publish_each
 RELAY_BATCH_SIZE = 50
 
 
-def unpublished_submissions(now=None):
+def unpublished_submissions(*, now: datetime | None = None) -> QuerySet:
     """Rows waiting for a worker, due, with no message out, oldest first."""
     return Submission.objects.filter(due(now or timezone.now()), enqueued_at__isnull=True).order_by("created_at")
 

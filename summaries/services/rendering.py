@@ -5,6 +5,9 @@ configuration (Fontconfig reads its list of fonts again and Pango's caches start
 parses the stylesheet again. Both are the same for every job, so each process prepares them
 once, on first use, and every render reuses them. A worker process does it before its first job
 (`warm_up`, called from summaries/worker_process.py), so that its first job is as fast as its tenth.
+
+Renders go through summaries/compat/frame_stack.py: on the Python versions that need it, a render
+started deep in a worker's stack would otherwise map and unmap frame-stack memory at every dip.
 """
 
 import os
@@ -16,6 +19,7 @@ from django.utils import timezone
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
+from summaries.compat.frame_stack import call_with_stack_room
 from summaries.models import Submission
 from summaries.services.pdf_fetcher import PDF_ASSETS_DIR, BundledAssetsOnlyFetcher
 
@@ -57,7 +61,9 @@ class _ProcessRenderer:
         fetcher = fetcher or self.fetcher
         document = HTML(string=html, base_url=fetcher.root.as_uri() + "/", url_fetcher=fetcher)
         with self.lock:
-            return document.write_pdf(font_config=self.font_config, stylesheets=stylesheets, cache=self.images)
+            return call_with_stack_room(
+                document.write_pdf, font_config=self.font_config, stylesheets=stylesheets, cache=self.images
+            )
 
 
 _current: _ProcessRenderer | None = None

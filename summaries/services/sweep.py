@@ -7,10 +7,10 @@ sweeps may run at once: each row is taken before it is published (services/publi
 only one of them publishes it.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from summaries.models import LEASED_STATUSES, Submission, due
@@ -19,7 +19,7 @@ from summaries.services.publishing import publish_each
 BATCH_SIZE = 500
 
 
-def stalled_submissions(now=None):
+def stalled_submissions(*, now: datetime | None = None) -> QuerySet:
     now = now or timezone.now()
     abandoned = Q(status__in=LEASED_STATUSES, lease_until__lt=now)
     no_live_message = Q(enqueued_at__isnull=True) | Q(

@@ -107,8 +107,8 @@ def test_the_overview_counts_by_status_and_names_the_oldest_waiting_job(operator
 
 def test_the_overview_says_which_workers_are_alive(operator, settings):
     settings.WORKER_HEARTBEAT_MAX_AGE_SECONDS = 30
-    record_heartbeat("alive@host", 11, timezone.now())
-    record_heartbeat("silent@host", 12, timezone.now())
+    record_heartbeat("alive@host", pid=11, started_at=timezone.now())
+    record_heartbeat("silent@host", pid=12, started_at=timezone.now())
     WorkerHeartbeat.objects.filter(hostname="silent@host").update(beat_at=timezone.now() - timedelta(minutes=5))
 
     page = operator.get(OVERVIEW).content.decode()

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def live_worker():
-    record_heartbeat("worker1@host", 4242, timezone.now())
+    record_heartbeat("worker1@host", pid=4242, started_at=timezone.now())
 
 
 def test_all_well_answers_200_with_each_check(client, live_worker):
@@ -40,7 +40,7 @@ def test_no_worker_ever_seen_answers_503(client):
 
 def test_a_worker_silent_for_longer_than_the_limit_counts_as_dead(client, settings):
     settings.WORKER_HEARTBEAT_MAX_AGE_SECONDS = 30
-    record_heartbeat("worker1@host", 4242, timezone.now())
+    record_heartbeat("worker1@host", pid=4242, started_at=timezone.now())
     from summaries.models import WorkerHeartbeat
 
     WorkerHeartbeat.objects.update(beat_at=timezone.now() - timedelta(seconds=31))

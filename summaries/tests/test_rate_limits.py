@@ -79,16 +79,16 @@ def test_a_limit_of_zero_is_off(client, settings, answers):
 
 def test_the_count_starts_again_in_the_next_window():
     rate = (1, 60)
-    assert hit("t", "x", rate, now=1000.0) is None
-    exceeded = hit("t", "x", rate, now=1010.0)
+    assert hit("t", "x", rate=rate, now=1000.0) is None
+    exceeded = hit("t", "x", rate=rate, now=1010.0)
     assert exceeded is not None and exceeded.retry_after == 1020 - 1010
-    assert hit("t", "x", rate, now=1021.0) is None
+    assert hit("t", "x", rate=rate, now=1021.0) is None
 
 
 def test_a_limit_of_n_allows_n_then_refuses_until_the_window_ends():
     rate = (3, 600)  # the window of now=1000 runs from 600 to 1200
-    assert [hit("t", "x", rate, now=1000.0 + n) for n in range(3)] == [None, None, None]
-    exceeded = hit("t", "x", rate, now=1100.0)
+    assert [hit("t", "x", rate=rate, now=1000.0 + n) for n in range(3)] == [None, None, None]
+    exceeded = hit("t", "x", rate=rate, now=1100.0)
     assert exceeded is not None and exceeded.scope == "t" and exceeded.retry_after == 100
 
 
@@ -102,7 +102,7 @@ def test_a_refused_submit_saves_nothing_but_still_counts(client, settings, answe
 def test_counts_are_kept_under_hashed_keys_with_no_address_in_them(settings):
     settings.RATE_LIMIT_PER_IP = (5, 60)
     settings.RATE_LIMIT_PER_RECIPIENT = (5, 60)
-    check_submission("198.51.100.7", "Ada@Example.com")
+    check_submission(ip_key="198.51.100.7", recipient="Ada@Example.com")
     rows = list(RateLimitCount.objects.values_list("key", "count"))
     assert len(rows) == 2 and {count for _, count in rows} == {1}
     assert not any(secret in repr(rows).lower() for secret in ["ada", "example.com", "198.51.100.7"])
@@ -112,7 +112,7 @@ def test_one_statement_counts_both_limits_of_a_submit(settings):
     settings.RATE_LIMIT_PER_IP = (5, 60)
     settings.RATE_LIMIT_PER_RECIPIENT = (5, 60)
     with CaptureQueriesContext(connection) as queries:
-        check_submission("198.51.100.7", "ada@example.com")
+        check_submission(ip_key="198.51.100.7", recipient="ada@example.com")
     assert len(queries) == 1
     assert sorted(RateLimitCount.objects.values_list("count", flat=True)) == [1, 1]
 
@@ -120,22 +120,22 @@ def test_one_statement_counts_both_limits_of_a_submit(settings):
 def test_only_the_limits_that_are_on_are_counted(settings):
     settings.RATE_LIMIT_PER_IP = None
     settings.RATE_LIMIT_PER_RECIPIENT = (5, 60)
-    check_submission("198.51.100.7", "ada@example.com")
+    check_submission(ip_key="198.51.100.7", recipient="ada@example.com")
     assert RateLimitCount.objects.count() == 1
     settings.RATE_LIMIT_PER_RECIPIENT = None
     with CaptureQueriesContext(connection) as queries:
-        assert check_submission("198.51.100.7", "ada@example.com") is None
+        assert check_submission(ip_key="198.51.100.7", recipient="ada@example.com") is None
     assert len(queries) == 0
 
 
 def test_the_hourly_retention_job_deletes_expired_counts_and_keeps_live_ones(settings):
     settings.RETENTION_DAYS = 0  # keeping answers forever does not keep counts forever
     now = time.time()  # one instant for the hit and the key it is looked up by
-    hit("ip", "198.51.100.1", (5, 60), now=now - 3600)
-    hit("ip", "198.51.100.2", (5, 3600), now=now)
+    hit("ip", "198.51.100.1", rate=(5, 60), now=now - 3600)
+    hit("ip", "198.51.100.2", rate=(5, 3600), now=now)
     delete_expired_submissions()
     assert list(RateLimitCount.objects.values_list("key", flat=True)) == [
-        current_window("ip", "198.51.100.2", (5, 3600), now).key
+        current_window("ip", "198.51.100.2", rate=(5, 3600), now=now).key
     ]
 
 
@@ -144,8 +144,8 @@ def test_with_a_redis_cache_url_the_counts_are_kept_in_redis(settings, tmp_path)
     settings.RATE_LIMITS_COUNT_IN_CACHE = True
     identity = f"test-{uuid.uuid4().hex}"  # the shared Redis may hold counts from other runs
     now = time.time()  # one instant: three hits in one window, and the key they were counted under
-    assert [hit("recipient", identity, (2, 3600), now=now) is None for _ in range(3)] == [True, True, False]
-    key = current_window("recipient", identity, (2, 3600), now).key
+    assert [hit("recipient", identity, rate=(2, 3600), now=now) is None for _ in range(3)] == [True, True, False]
+    key = current_window("recipient", identity, rate=(2, 3600), now=now).key
     assert cache.get(key) == 3
     cache.delete(key)
     assert not RateLimitCount.objects.exists()
@@ -159,7 +159,7 @@ start, accepted = threading.Barrier(12), []
 def submit():
     connection.ensure_connection()
     start.wait()
-    accepted.append(check_submission("198.51.100.1", "ada@example.com") is None)
+    accepted.append(check_submission(ip_key="198.51.100.1", recipient="ada@example.com") is None)
     connection.close()
 threads = [threading.Thread(target=submit) for _ in range(12)]
 for thread in threads:

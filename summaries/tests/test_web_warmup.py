@@ -24,7 +24,8 @@ health = client.get("/healthz")
 # cffi itself is not in the list: Celery's billiard imports it, and the web loads the Celery app.
 loaded = sorted(name for name in ("weasyprint", "pydyf", "fontTools", "tinycss2") if name in sys.modules)
 with open("/proc/self/maps") as maps:
-    loaded += sorted({line.split("/")[-1].split(".so")[0] for line in maps if "libpango" in line or "libharfbuzz" in line})
+    libraries = {line.rsplit("/", 1)[-1].split(".so")[0] for line in maps if "/lib" in line}
+loaded += sorted(name for name in libraries if name.startswith(("libpango", "libharfbuzz")))
 print(json.dumps({"codes": [form.status_code, status.status_code, health.status_code],
                   "compiled_at_load": compiled_at_load, "loaded": loaded}))
 """

@@ -65,7 +65,7 @@ def test_a_beat_the_database_refuses_is_logged_not_raised(monkeypatch, caplog):
 
     from summaries.services import heartbeats
 
-    def refuse(*args):
+    def refuse(*args, **kwargs):
         raise OperationalError("database is locked")
 
     worker = _Worker()
@@ -81,8 +81,8 @@ def test_a_beat_the_database_refuses_is_logged_not_raised(monkeypatch, caplog):
 def test_live_workers_are_the_ones_heard_from_recently(settings):
     settings.WORKER_HEARTBEAT_MAX_AGE_SECONDS = 30
     now = timezone.now()
-    record_heartbeat("fresh@host", 1, now)
-    record_heartbeat("stale@host", 2, now)
+    record_heartbeat("fresh@host", pid=1, started_at=now)
+    record_heartbeat("stale@host", pid=2, started_at=now)
     WorkerHeartbeat.objects.filter(hostname="stale@host").update(beat_at=now - timedelta(seconds=45))
 
     assert live_worker_count() == 1
@@ -93,17 +93,17 @@ def test_live_workers_are_the_ones_heard_from_recently(settings):
 
 def test_workers_gone_for_a_day_are_forgotten():
     now = timezone.now()
-    record_heartbeat("old@host", 1, now)
+    record_heartbeat("old@host", pid=1, started_at=now)
     WorkerHeartbeat.objects.filter(hostname="old@host").update(beat_at=now - timedelta(days=2))
 
-    record_heartbeat("new@host", 2, now)
+    record_heartbeat("new@host", pid=2, started_at=now)
 
     assert list(WorkerHeartbeat.objects.values_list("hostname", flat=True)) == ["new@host"]
 
 
 def test_forgetting_a_worker_removes_only_that_worker():
-    record_heartbeat("a@host", 1, timezone.now())
-    record_heartbeat("b@host", 2, timezone.now())
+    record_heartbeat("a@host", pid=1, started_at=timezone.now())
+    record_heartbeat("b@host", pid=2, started_at=timezone.now())
 
     forget_worker("a@host")
 
