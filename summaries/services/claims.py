@@ -113,9 +113,11 @@ def claim(submission_id: int, *, waiting: str, leased: str) -> Claim | None:
     values = {"status": leased, **_fresh_lease(timezone.now())}
     sql, params = _claim_statement(submission_id, waiting=waiting, leased=leased, values=values)
     with transaction.atomic(savepoint=False):
-        submission = next(iter(Submission.objects.raw(sql, params)), None)
-        if submission is None:
+        # At most one row: the condition names the primary key.
+        claimed = list(Submission.objects.raw(sql, params))
+        if not claimed:
             return None
+        [submission] = claimed
         record_event(submission.pk, status=leased, detail=f"attempt {submission.attempts}")
     return Claim(submission, values["lease_owner"])
 

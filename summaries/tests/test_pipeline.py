@@ -72,11 +72,13 @@ def test_a_temporary_failure_keeps_the_pdf_and_schedules_a_retry(monkeypatch, se
     settings.RETRY_BASE_SECONDS = 60
     _fail_sending(monkeypatch, permanent=False)
     submission = make_submission()
+    started = timezone.now()
     process_submission(submission.pk)
     submission.refresh_from_db()
     assert submission.status == SubmissionStatus.RENDERED
     assert submission.pdf
-    assert submission.next_attempt_at > timezone.now() + timedelta(seconds=25)
+    # The first retry waits half the base at least (jitter 0.5 to 1.0), however long this took.
+    assert submission.next_attempt_at >= started + timedelta(seconds=30)
     assert "451" in submission.last_error
 
     # The retry, once due, sends without rendering again.

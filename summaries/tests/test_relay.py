@@ -10,7 +10,7 @@ from django.utils import timezone
 from summaries.models import SubmissionStatus
 from summaries.services.relay import publish_new_submissions, unpublished_submissions
 from summaries.tests.factories import make_submission
-from summaries.worker_relay import Relay
+from summaries.worker_relay import PAUSE_AFTER_REFUSAL_SECONDS, Relay
 
 pytestmark = pytest.mark.django_db
 
@@ -59,16 +59,19 @@ def test_a_retry_is_published_once_its_time_has_come(published):
     assert published == [due.pk]
 
 
+# Times are offsets from the moment the test runs, not from when the tests were collected.
 @pytest.mark.parametrize(
     "fields",
     [
-        {"enqueued_at": timezone.now()},  # its message is out already
-        {"status": SubmissionStatus.RENDERING, "lease_until": timezone.now() + timedelta(minutes=1)},
+        {"enqueued_at": timedelta(0)},  # its message is out already
+        {"status": SubmissionStatus.RENDERING, "lease_until": timedelta(minutes=1)},
         {"status": SubmissionStatus.SENT},
         {"status": SubmissionStatus.FAILED},
     ],
 )
 def test_rows_with_a_message_out_or_not_waiting_are_left_alone(published, fields):
+    now = timezone.now()
+    fields = {name: now + value if isinstance(value, timedelta) else value for name, value in fields.items()}
     make_submission(**{"enqueued_at": None, **fields})
     assert publish_new_submissions() == (0, True)
     assert published == []
@@ -93,14 +96,17 @@ def test_a_refusing_broker_is_tried_once_per_tick_and_the_rows_stay_waiting(refu
 
 # Outside a test transaction: a tick begins as the worker's timer does, by closing broken connections.
 @pytest.mark.django_db(transaction=True)
-def test_the_relay_rests_after_a_refusal_then_tries_again(broker, refusing_broker):
+def test_the_relay_rests_after_a_refusal_then_tries_again(broker, refusing_broker, monkeypatch):
+    clock = [100.0]
+    monkeypatch.setattr("summaries.worker_relay.time.monotonic", lambda: clock[0])
     make_submission(enqueued_at=None)
     relay = Relay(worker=None)
     relay.tick()
+    clock[0] += PAUSE_AFTER_REFUSAL_SECONDS - 0.1
     relay.tick()  # within the pause: the broker is not tried again
     assert len(refusing_broker) == 1
 
-    relay.paused_until = 0.0
+    clock[0] += 0.2
     broker.refusing = False
     sent = broker.published
     relay.tick()
