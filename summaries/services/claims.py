@@ -103,7 +103,7 @@ def _change_row(
 
     On PostgreSQL the UPDATE and the events' INSERT are one statement (a data-modifying WITH), its
     own transaction: one round trip instead of four (BEGIN, UPDATE, INSERT, COMMIT) for each of a
-    job's three changes, which keeps throughput on PostgreSQL above its goal (bench/RESULTS.md).
+    job's three changes. Without it, throughput on PostgreSQL fell below its goal (bench/RESULTS.md).
     SQLite has no data-modifying WITH: there the two statements share one transaction. Inside a
     caller's transaction neither takes a savepoint: an error fails the whole of it.
     """
