@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 
 from summaries import web_warmup
@@ -31,6 +32,7 @@ print(json.dumps({"codes": [form.status_code, status.status_code, health.status_
 """
 
 
+@pytest.mark.integration  # starts real processes: migrate, collectstatic and the web process itself
 def test_a_web_process_serves_the_pages_without_loading_the_renderer(tmp_path):
     env = {
         "PATH": "/usr/bin:/bin",
