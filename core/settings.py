@@ -9,6 +9,7 @@ emails captured to var/outbox/ where the development outbox page shows them.
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 from kombu import Exchange, Queue
@@ -146,8 +147,6 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-from csp.constants import NONE, SELF  # noqa: E402 - next to the one setting that uses it
-
 # Only this site's own files: no inline script or style, no plugins, no framing, no foreign forms.
 # django-csp's middleware adds it to every response that has none of its own (with DEBUG on, it
 # leaves 404 and 500 responses bare so that Django's debug pages work).

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from contextlib import suppress
 from datetime import timedelta
+from functools import partial
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -19,7 +20,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError, transacti
 from django.db import connection as database
 from django.utils import timezone
 
-from summaries.models import Submission, SubmissionStatus
+from summaries.models import SubmissionStatus
 from summaries.services.claims import Claim, claim, finish, hand_over
 from summaries.services.confirmation import send_confirmation_email
 from summaries.services.emailing import DeliveryError, send_summary_email
@@ -31,7 +32,7 @@ logger = logging.getLogger("summaries.pipeline")
 RECORD_RETRY_FIRST_PAUSE_SECONDS = 0.2
 RECORD_RETRY_MAX_PAUSE_SECONDS = 2.0
 
-# Sends one email for a submission over the given connection.
+# Sends one email for a submission: send(submission, connection=...).
 Send = Callable[..., None]
 
 
@@ -92,9 +93,7 @@ def _keep_and_hand_over(rendering: Claim, *, pdf: bytes) -> Claim | None:
 
 
 def _send_summary(sending: Claim, *, pdf: bytes) -> None:
-    def send(submission: Submission, *, connection) -> None:
-        send_summary_email(submission, pdf=pdf, connection=connection)
-
+    send = partial(send_summary_email, pdf=pdf)
     _deliver(sending, send=send, done=SubmissionStatus.SENT, on_retry=SubmissionStatus.RENDERED, stamp="sent_at")
 
 
