@@ -182,6 +182,13 @@ CONFIRM_EMAIL = env_bool("CONFIRM_EMAIL", False)
 # The site's public address, for links in emails (needed when CONFIRM_EMAIL is on).
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", REQUIRED if CONFIRM_EMAIL and not DEBUG else "http://127.0.0.1:8000")
 
+# --- Deliverability (docs/deliverability.md).
+# The key of the suppression list's address hashes: its own, so that SECRET_KEY can be rotated
+# without forgetting who asked never to be emailed. Keys listed in the fallbacks are still
+# recognised; new entries use the current key.
+SUPPRESSION_KEY = env_str("SUPPRESSION_KEY", SECRET_KEY)
+SUPPRESSION_KEY_FALLBACKS = env_list("SUPPRESSION_KEY_FALLBACKS", [])
+
 # --- Email. With no EMAIL_HOST, mail is captured to files the development outbox page shows.
 EMAIL_HOST = env_str("EMAIL_HOST", "")
 EMAIL_PORT = env_int("EMAIL_PORT", 587 if EMAIL_HOST else 25)

@@ -3,6 +3,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from summaries import admin_suppressions  # noqa: F401 - registers the suppression list's admin
 from summaries.models import Submission, SubmissionEvent, SubmissionStatus
 from summaries.services.claims import reopen_failed
 from summaries.services.heartbeats import worker_states

@@ -3,6 +3,7 @@
 import secrets
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 def new_token() -> str:
@@ -30,6 +31,10 @@ class SubmissionStatus(models.TextChoices):
     SENDING = "sending", "Sending"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
+    # Terminal: the address is on the suppression list, so nothing is emailed (services/suppression.py).
+    SUPPRESSED = "suppressed", _("Not emailed (address suppressed)")
+    # Terminal: the receiving server returned the email (services/bounces.py); last_error says why.
+    BOUNCED = "bounced", _("Returned by the receiving server")
 
 
 # Statuses in which a worker holds a lease; past lease_until another worker may take over.
@@ -154,3 +159,31 @@ class RateLimitCount(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class SuppressionReason(models.TextChoices):
+    UNSUBSCRIBED = "unsubscribed", _("Unsubscribed by the recipient")
+    HARD_BOUNCE = "hard_bounce", _("Permanent bounce")
+    STAFF = "staff", _("Added by staff")
+
+
+class Suppression(models.Model):
+    """An address that is never emailed again, kept as a keyed hash so that it outlives the retention purge."""
+
+    # HMAC-SHA256 of the normalised address (services/suppression.py): never the address itself.
+    address_hash = models.CharField(max_length=64, unique=True, editable=False)
+    reason = models.CharField(_("reason"), max_length=16, choices=SuppressionReason.choices)
+    # What the remote server said for a bounce, with addresses redacted; empty otherwise.
+    detail = models.TextField(_("detail"), blank=True)
+    suppressed_at = models.DateTimeField(_("suppressed at"))
+    # A lifted suppression is kept (with who lifted it) so that the admin's history makes sense.
+    lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
+    lifted_by = models.CharField(_("lifted by"), max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["-suppressed_at"]
+        verbose_name = _("suppressed address")
+        verbose_name_plural = _("suppressed addresses")
+
+    def __str__(self) -> str:
+        return f"{self.address_hash[:12]}… ({self.reason})"

@@ -26,6 +26,7 @@ from summaries.services.confirmation import send_confirmation_email
 from summaries.services.emailing import DeliveryError, send_summary_email
 from summaries.services.mail_connections import mail_server_connection
 from summaries.services.rendering import render_summary_pdf
+from summaries.services.suppression import SUPPRESSED_DETAIL, is_suppressed
 
 logger = logging.getLogger("summaries.pipeline")
 
@@ -99,6 +100,10 @@ def _send_summary(sending: Claim, *, pdf: bytes) -> None:
 
 def _deliver(claimed: Claim, *, send: Send, done: str, on_retry: str, stamp: str | None = None) -> None:
     """Send one email for a claimed row; on a temporary failure the row goes back to `on_retry`."""
+    # Checked again here, not only at intake: the address may have been suppressed since.
+    if is_suppressed(claimed.submission.email):
+        finish(claimed, to=SubmissionStatus.SUPPRESSED, detail=SUPPRESSED_DETAIL)
+        return
     accepted = False
     try:
         with mail_server_connection() as connection:

@@ -5,6 +5,7 @@ as JSON until the submission is done, so both always say the same thing.
 """
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from summaries.models import Submission, SubmissionStatus
 
@@ -32,7 +33,15 @@ STEP_OF_STATUS = {
     SubmissionStatus.SENDING: "sending",
     SubmissionStatus.SENT: "sent",
     SubmissionStatus.FAILED: "failed",
+    SubmissionStatus.SUPPRESSED: "closed",
+    SubmissionStatus.BOUNCED: "bounced",
 }
+# Ends of their own: the address is suppressed (services/suppression.py) or the email came back
+# (services/bounces.py). The first says no more than "closed", so the page cannot be used to
+# learn which addresses asked never to be emailed.
+FINAL_STEPS = ("sent", "failed", "closed", "bounced")
+CLOSED_MESSAGE = _("This request is closed: no email will be sent for it.")
+BOUNCED_MESSAGE = _("Your summary was sent, but the receiving mail server returned it.")
 
 MESSAGES = {
     "confirm": "We have emailed a confirmation link to the address you gave. "
@@ -64,9 +73,17 @@ def _failed_step(submission: Submission) -> str:
 def progress(submission: Submission) -> list[dict]:
     """Each step with its state: done, current, to come, or failed."""
     step = STEP_OF_STATUS[submission.status]
-    failed = step == "failed"
     names = steps_of(submission)
-    reached = names.index(_failed_step(submission) if failed else step)
+    if step == "closed":
+        # Only the first step is done, and nothing is current: there is nothing more to come.
+        return [_step(name, "done" if index == 0 else "todo") for index, name in enumerate(names)]
+    if step == "bounced":
+        # The confirmation email or the summary came back: the step that sent it failed.
+        unconfirmed = submission.confirmation_token and not submission.confirmed_at
+        step, failed, reached = "failed", True, names.index("confirm" if unconfirmed else "sent")
+    else:
+        failed = step == "failed"
+        reached = names.index(_failed_step(submission) if failed else step)
     steps = []
     for index, name in enumerate(names):
         if index < reached or step == "sent":
@@ -75,15 +92,23 @@ def progress(submission: Submission) -> list[dict]:
             state = "failed" if failed else "current"
         else:
             state = "todo"
-        steps.append({"name": name, "label": STEP_LABELS[name], "state": state, "state_text": STATE_TEXT[state]})
+        steps.append(_step(name, state))
     return steps
+
+
+def _step(name: str, state: str) -> dict:
+    return {"name": name, "label": STEP_LABELS[name], "state": state, "state_text": STATE_TEXT[state]}
 
 
 def status_payload(submission: Submission) -> dict:
     step = STEP_OF_STATUS[submission.status]
-    retrying = bool(submission.last_error) and step not in ("sent", "failed")
+    retrying = bool(submission.last_error) and step not in FINAL_STEPS
     if step == "failed":
         message = FAILED_MESSAGES[_failed_step(submission)]
+    elif step == "closed":
+        message = CLOSED_MESSAGE
+    elif step == "bounced":
+        message = BOUNCED_MESSAGE
     else:
         message = RETRYING_MESSAGE if retrying else MESSAGES[step]
     return {
@@ -92,7 +117,7 @@ def status_payload(submission: Submission) -> dict:
         "progress": progress(submission),
         "message": message,
         "retrying": retrying,
-        "reason": submission.last_error if step == "failed" else "",
+        "reason": submission.last_error if step in ("failed", "bounced") else "",
         "pdf_url": reverse("summaries:pdf", args=[submission.token]) if submission.pdf else None,
-        "done": step in ("sent", "failed"),
+        "done": step in FINAL_STEPS,
     }

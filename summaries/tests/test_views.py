@@ -52,8 +52,9 @@ def test_a_submit_is_the_limits_and_the_row_in_one_commit_and_nothing_else(clien
     settings.RATE_LIMIT_PER_IP = settings.RATE_LIMIT_PER_RECIPIENT = (5, 3600)
     with CaptureQueriesContext(connection) as queries:
         assert client.post(reverse("summaries:form"), ANSWERS).status_code == 302
-    # Both counts and the row: one transaction, no savepoints, one commit, no broker round trip.
-    assert [query["sql"].split()[0] for query in queries] == ["BEGIN", "INSERT", "INSERT", "COMMIT"]
+    # Both counts, the suppression list and the row: one transaction, no savepoints, one commit,
+    # no broker round trip.
+    assert [query["sql"].split()[0] for query in queries] == ["BEGIN", "INSERT", "SELECT", "INSERT", "COMMIT"]
     assert RateLimitCount.objects.count() == 2 and Submission.objects.count() == 1
     assert published == []
 
