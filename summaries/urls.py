@@ -1,6 +1,6 @@
 from django.urls import path
 
-from summaries import views
+from summaries import unsubscribe_views, views
 
 app_name = "summaries"
 
@@ -10,5 +10,6 @@ urlpatterns = [
     path("s/<str:token>/status.json", views.submission_status_json, name="status_json"),
     path("s/<str:token>/summary.pdf", views.submission_pdf, name="pdf"),
     path("confirm/<str:token>/", views.confirm_address, name="confirm"),
+    path("unsubscribe/<str:token>/", unsubscribe_views.unsubscribe_address, name="unsubscribe"),
     path("healthz", views.healthz, name="healthz"),
 ]

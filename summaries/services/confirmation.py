@@ -17,6 +17,8 @@ from django.utils import timezone
 from summaries.models import CONFIRMABLE_STATUSES, Submission, SubmissionStatus, new_token
 from summaries.services.claims import record_event
 from summaries.services.emailing import deliver, message_id_for
+from summaries.services.mail_headers import automated_headers
+from summaries.services.unsubscribe import unsubscribe_url
 
 SUBJECT = "Please confirm your email address"
 
@@ -33,13 +35,14 @@ def confirmation_url(submission: Submission) -> str:
 
 
 def build_confirmation_email(submission: Submission) -> EmailMessage:
-    body = render_to_string("summaries/confirmation_email.txt", {"url": confirmation_url(submission)})
+    context = {"url": confirmation_url(submission), "unsubscribe_url": unsubscribe_url(submission.email)}
+    body = render_to_string("summaries/confirmation_email.txt", context)
     return EmailMessage(
         subject=SUBJECT,
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[submission.email],
-        headers={"Message-ID": message_id_for(submission, kind="confirm")},
+        headers=automated_headers(submission, message_id=message_id_for(submission, kind="confirm")),
     )
 
 

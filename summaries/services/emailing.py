@@ -11,6 +11,8 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
 
 from summaries.models import Submission
+from summaries.services.mail_headers import automated_headers
+from summaries.services.unsubscribe import unsubscribe_url
 
 SUBJECT = "Your Personal Summary"
 
@@ -29,13 +31,13 @@ def message_id_for(submission: Submission, *, kind: str = "summary") -> str:
 
 
 def build_summary_email(submission: Submission, *, pdf: bytes) -> EmailMultiAlternatives:
-    context = {"submission": submission}
+    context = {"submission": submission, "unsubscribe_url": unsubscribe_url(submission.email)}
     message = EmailMultiAlternatives(
         subject=SUBJECT,
         body=render_to_string("summaries/email_body.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[submission.email],
-        headers={"Message-ID": message_id_for(submission)},
+        headers=automated_headers(submission, message_id=message_id_for(submission)),
     )
     message.attach_alternative(render_to_string("summaries/email_body.html", context), "text/html")
     message.attach("summary.pdf", pdf, "application/pdf")

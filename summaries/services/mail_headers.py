@@ -1,0 +1,20 @@
+"""The headers every automated email carries, besides its stable Message-ID.
+
+- List-Unsubscribe and List-Unsubscribe-Post (RFC 8058): mail clients show an "unsubscribe"
+  button that posts to our one-click link (services/unsubscribe.py).
+- Auto-Submitted (RFC 3834) and X-Auto-Response-Suppress (Microsoft's): out-of-office and
+  other automatic replies are not sent back to an address nobody reads.
+"""
+
+from summaries.models import Submission
+from summaries.services.unsubscribe import ONE_CLICK_POST, unsubscribe_url
+
+
+def automated_headers(submission: Submission, *, message_id: str) -> dict[str, str]:
+    return {
+        "Message-ID": message_id,
+        "List-Unsubscribe": f"<{unsubscribe_url(submission.email)}>",
+        "List-Unsubscribe-Post": ONE_CLICK_POST,
+        "Auto-Submitted": "auto-generated",
+        "X-Auto-Response-Suppress": "All",
+    }
