@@ -15,6 +15,7 @@ from dotenv import load_dotenv
 from kombu import Exchange, Queue
 
 from core.caches import caches_from_url, rate_limits_count_in_cache
+from core.dkim_key import dkim_private_key
 from core.env import REQUIRED, env_bool, env_float, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -188,6 +189,12 @@ PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", REQUIRED if CONFIRM_EMAIL and not D
 # recognised; new entries use the current key.
 SUPPRESSION_KEY = env_str("SUPPRESSION_KEY", SECRET_KEY)
 SUPPRESSION_KEY_FALLBACKS = env_list("SUPPRESSION_KEY_FALLBACKS", [])
+# DKIM: with all three set, every email is signed at send time (summaries/services/dkim_signing.py).
+DKIM_DOMAIN = env_str("DKIM_DOMAIN", "")
+DKIM_SELECTOR = env_str("DKIM_SELECTOR", "")
+DKIM_PRIVATE_KEY = dkim_private_key(
+    domain=DKIM_DOMAIN, selector=DKIM_SELECTOR, key_file=env_str("DKIM_PRIVATE_KEY_FILE", "")
+)
 
 # --- Email. With no EMAIL_HOST, mail is captured to files the development outbox page shows.
 EMAIL_HOST = env_str("EMAIL_HOST", "")

@@ -4,6 +4,7 @@
 #   runtime: Python's venv, WeasyPrint's Pango and HarfBuzz, and the fonts the PDF uses.
 #   test:    runtime, plus Chromium for the browser tests, poppler-utils for reading PDFs, and
 #            redis-server for the fault suite's own Redis (stopped, flushed and restarted by it).
+#            openssl makes the throwaway DKIM keys the tests sign with.
 set -euo pipefail
 
 runtime=(
@@ -14,7 +15,7 @@ runtime=(
   # Arabic, Hebrew and symbols; Chinese, Japanese and Korean; colour emoji (CBDT, which WeasyPrint draws).
   fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji
 )
-test=(chromium poppler-utils redis-server)
+test=(chromium poppler-utils redis-server openssl)
 
 wanted=("${runtime[@]}")
 [ "${1:-runtime}" = "test" ] && wanted+=("${test[@]}")

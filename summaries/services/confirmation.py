@@ -7,7 +7,6 @@ durable, and sent once.
 """
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -16,6 +15,7 @@ from django.utils import timezone
 
 from summaries.models import CONFIRMABLE_STATUSES, Submission, SubmissionStatus, new_token
 from summaries.services.claims import record_event
+from summaries.services.dkim_signing import SignedEmailMessage
 from summaries.services.emailing import deliver, message_id_for
 from summaries.services.mail_headers import automated_headers
 from summaries.services.unsubscribe import unsubscribe_url
@@ -34,10 +34,10 @@ def confirmation_url(submission: Submission) -> str:
     return settings.PUBLIC_BASE_URL.rstrip("/") + reverse("summaries:confirm", args=[submission.confirmation_token])
 
 
-def build_confirmation_email(submission: Submission) -> EmailMessage:
+def build_confirmation_email(submission: Submission) -> SignedEmailMessage:
     context = {"url": confirmation_url(submission), "unsubscribe_url": unsubscribe_url(submission.email)}
     body = render_to_string("summaries/confirmation_email.txt", context)
-    return EmailMessage(
+    return SignedEmailMessage(
         subject=SUBJECT,
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,

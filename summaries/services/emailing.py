@@ -6,11 +6,12 @@ from contextlib import contextmanager
 from email.utils import parseaddr
 
 from django.conf import settings
-from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
 
 from summaries.models import Submission
+from summaries.services.dkim_signing import SignedEmailMultiAlternatives
 from summaries.services.mail_headers import automated_headers
 from summaries.services.unsubscribe import unsubscribe_url
 
@@ -30,9 +31,9 @@ def message_id_for(submission: Submission, *, kind: str = "summary") -> str:
     return f"<{kind}-{submission.pk}-{int(submission.created_at.timestamp())}@{domain}>"
 
 
-def build_summary_email(submission: Submission, *, pdf: bytes) -> EmailMultiAlternatives:
+def build_summary_email(submission: Submission, *, pdf: bytes) -> SignedEmailMultiAlternatives:
     context = {"submission": submission, "unsubscribe_url": unsubscribe_url(submission.email)}
-    message = EmailMultiAlternatives(
+    message = SignedEmailMultiAlternatives(
         subject=SUBJECT,
         body=render_to_string("summaries/email_body.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,

@@ -65,7 +65,7 @@ class _Refusing:
     ],
 )
 def test_failures_are_told_temporary_or_permanent(monkeypatch, exc, permanent):
-    monkeypatch.setattr(emailing.EmailMultiAlternatives, "send", _Refusing(exc))
+    monkeypatch.setattr(emailing.SignedEmailMultiAlternatives, "send", _Refusing(exc))
     with pytest.raises(DeliveryError) as raised:
         send_summary_email(make_submission(), pdf=PDF)
     assert raised.value.permanent is permanent
