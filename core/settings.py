@@ -195,6 +195,14 @@ DKIM_SELECTOR = env_str("DKIM_SELECTOR", "")
 DKIM_PRIVATE_KEY = dkim_private_key(
     domain=DKIM_DOMAIN, selector=DKIM_SELECTOR, key_file=env_str("DKIM_PRIVATE_KEY_FILE", "")
 )
+# Bounces: with BOUNCE_DOMAIN set, each email's envelope sender is a VERP address there, and the
+# `bounces` process (summaries/bounce_receiver.py) takes the mail server's reports on BOUNCE_PORT.
+BOUNCE_DOMAIN = env_str("BOUNCE_DOMAIN", "")
+BOUNCE_HOST = env_str("BOUNCE_HOST", "127.0.0.1")
+BOUNCE_PORT = env_int("BOUNCE_PORT", 2525)
+# Postfix keeps at most 50 kB of the returned email in a report by default (bounce_size_limit).
+BOUNCE_MAX_BYTES = env_int("BOUNCE_MAX_BYTES", 256 * 1024)
+BOUNCE_MAX_PER_MINUTE = env_int("BOUNCE_MAX_PER_MINUTE", 600)
 
 # --- Email. With no EMAIL_HOST, mail is captured to files the development outbox page shows.
 EMAIL_HOST = env_str("EMAIL_HOST", "")

@@ -219,3 +219,16 @@ def reopen_failed(queryset: QuerySet) -> list[int]:
                 record_event(submission.pk, status=waiting, detail="retry requested")
                 reopened.append(submission.pk)
     return reopened
+
+
+def end_unclaimed(submission_id: int, *, to: str, from_statuses: tuple[str, ...], detail: str, **fields) -> bool:
+    """Move a row no worker holds (e.g. a sent one whose email came back) from `from_statuses` to `to`.
+
+    The same conditional UPDATE and event as every other change: a row in another state is left
+    alone, so a second report of the same bounce changes nothing. False if the row did not move.
+    """
+    column = partial(_column, Submission)
+    placeholders = ", ".join(["%s"] * len(from_statuses))
+    condition = f"{column('id')} = %s AND {column('status')} IN ({placeholders})"
+    values = {"status": to, "updated_at": timezone.now(), **fields}
+    return _change_row(condition, [submission_id, *from_statuses], values=values, events=[(to, detail)]) is not None

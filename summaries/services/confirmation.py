@@ -19,6 +19,7 @@ from summaries.services.dkim_signing import SignedEmailMessage
 from summaries.services.emailing import deliver, message_id_for
 from summaries.services.mail_headers import automated_headers
 from summaries.services.unsubscribe import unsubscribe_url
+from summaries.services.verp import envelope_sender
 
 SUBJECT = "Please confirm your email address"
 
@@ -40,7 +41,7 @@ def build_confirmation_email(submission: Submission) -> SignedEmailMessage:
     return SignedEmailMessage(
         subject=SUBJECT,
         body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=envelope_sender(submission.pk),
         to=[submission.email],
         headers=automated_headers(submission, message_id=message_id_for(submission, kind="confirm")),
     )

@@ -14,6 +14,7 @@ from summaries.models import Submission
 from summaries.services.dkim_signing import SignedEmailMultiAlternatives
 from summaries.services.mail_headers import automated_headers
 from summaries.services.unsubscribe import unsubscribe_url
+from summaries.services.verp import envelope_sender
 
 SUBJECT = "Your Personal Summary"
 
@@ -36,7 +37,7 @@ def build_summary_email(submission: Submission, *, pdf: bytes) -> SignedEmailMul
     message = SignedEmailMultiAlternatives(
         subject=SUBJECT,
         body=render_to_string("summaries/email_body.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=envelope_sender(submission.pk),
         to=[submission.email],
         headers=automated_headers(submission, message_id=message_id_for(submission)),
     )
