@@ -44,6 +44,7 @@ class Accepted:
     raw: bytes
     recipients: tuple[str, ...]  # the envelope's RCPT TO addresses
     at: float  # time.monotonic() when the 250 reply was sent
+    sender: str = ""  # the envelope's MAIL FROM address (a VERP bounce address, when BOUNCE_DOMAIN is set)
 
     @cached_property
     def message(self) -> EmailMessage:
@@ -108,7 +109,7 @@ class _Handler:
                 with self.sink.lock:
                     self.sink.abandoned += 1
                 raise
-        accepted = Accepted(envelope.content, tuple(envelope.rcpt_tos), time.monotonic())
+        accepted = Accepted(envelope.content, tuple(envelope.rcpt_tos), time.monotonic(), envelope.mail_from or "")
         with self.sink.lock:
             self.sink.accepted.append(accepted)
         return "250 Message accepted for delivery"

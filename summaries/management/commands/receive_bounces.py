@@ -1,6 +1,7 @@
 """The `bounces` process: receive the mail server's bounce reports (summaries/bounce_receiver.py)."""
 
 import asyncio
+import logging
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -19,6 +20,8 @@ class Command(BaseCommand):
     def handle(self, *args, lmtp: bool, **options):
         if not settings.BOUNCE_DOMAIN:
             raise CommandError("BOUNCE_DOMAIN is not set: no email carries a bounce address for this process.")
+        # aiosmtpd logs every command at INFO, addresses included; our own log lines name none.
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
         asyncio.run(
             serve(
                 host=settings.BOUNCE_HOST,
