@@ -12,7 +12,7 @@ import requests
 from summaries.tests.bounce_messages import out_of_office_reply, postfix_bounce, report_without_status_part
 from summaries.tests.dkim_keys import make_key_pair
 from tests.integration.ports import free_port
-from tests.integration.stack import wait_until
+from tests.integration.stack import BIN, wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -158,3 +158,24 @@ def test_a_dkim_key_that_cannot_be_read_stops_start_up_with_a_clear_message(make
     )
     with pytest.raises(RuntimeError, match=f"DKIM_PRIVATE_KEY_FILE {re.escape(str(missing))} cannot be read"):
         stack.manage("check")
+
+
+def test_the_bounces_process_speaks_lmtp_when_asked(make_stack):
+    # Postfix's lmtp transport: LHLO instead of EHLO, the same checks behind it.
+    bounce_port = free_port()
+    stack = make_stack(extra_env={"BOUNCE_DOMAIN": BOUNCE_DOMAIN, "BOUNCE_PORT": str(bounce_port)}).prepare()
+    receiver = stack.spawn("bounces", [str(BIN / "python"), "manage.py", "receive_bounces", "--lmtp"])
+    wait_until(lambda: _listening(bounce_port) or not receiver.alive(), 30, "the LMTP receiver listening")
+    with smtplib.LMTP("127.0.0.1", bounce_port, timeout=10) as client:
+        assert client.ehlo_or_helo_if_needed() is None
+        forged = f"bounces+1-{'0' * 16}@{BOUNCE_DOMAIN}"
+        assert _smtp_code(lambda: client.sendmail("", [forged], out_of_office_reply(to=forged))) == 550
+    assert receiver.alive()
+    assert "bounce bad_address" in receiver.log_text()
+
+
+def test_the_bounces_process_will_not_start_without_a_bounce_domain(make_stack):
+    stack = make_stack().prepare()
+    receiver = stack.run_procfile("bounces")
+    assert receiver.wait_exit(60) != 0
+    assert "BOUNCE_DOMAIN is not set" in receiver.log_text()
