@@ -16,6 +16,7 @@ from django.http import HttpResponse
 from django.test import Client
 
 from summaries.models import Submission
+from summaries.tests.staff_login import log_in_with_two_factors
 
 pytestmark = pytest.mark.django_db
 
@@ -107,7 +108,7 @@ def pages(client, answers, settings, monkeypatch):
 
         patch.setattr("summaries.views.status_payload", broken)
         responses["500"] = Client(raise_request_exception=False).get(f"/s/{submission.token}/")
-    client.force_login(get_user_model().objects.create_superuser("boss", password="a-long-password-2"))
+    log_in_with_two_factors(client, get_user_model().objects.create_superuser("boss", password="a-long-password-2"))
     responses["admin list"] = client.get("/admin/summaries/submission/")
     responses["admin change"] = client.get(f"/admin/summaries/submission/{submission.pk}/change/")
     return responses
