@@ -5,6 +5,7 @@ as JSON until the submission is done, so both always say the same thing.
 """
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from summaries.models import Submission, SubmissionStatus
 
@@ -32,6 +33,7 @@ STEP_OF_STATUS = {
     SubmissionStatus.SENDING: "sending",
     SubmissionStatus.SENT: "sent",
     SubmissionStatus.FAILED: "failed",
+    SubmissionStatus.ERASED: "erased",
 }
 
 MESSAGES = {
@@ -79,8 +81,27 @@ def progress(submission: Submission) -> list[dict]:
     return steps
 
 
+ERASED_MESSAGE = _("Your answers and PDF have been deleted, as you asked. Nothing more will be sent.")
+
+
+def erased_payload() -> dict:
+    """An erased submission: no steps, nothing to download, nothing to wait for."""
+    return {
+        "status": "erased",
+        "steps": [],
+        "progress": [],
+        "message": ERASED_MESSAGE,
+        "retrying": False,
+        "reason": "",
+        "pdf_url": None,
+        "done": True,
+    }
+
+
 def status_payload(submission: Submission) -> dict:
     step = STEP_OF_STATUS[submission.status]
+    if step == "erased":
+        return erased_payload()
     retrying = bool(submission.last_error) and step not in ("sent", "failed")
     if step == "failed":
         message = FAILED_MESSAGES[_failed_step(submission)]
