@@ -2,6 +2,8 @@ from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from summaries.models import AdminAction, AdminAuditRecord, Submission, SubmissionEvent, SubmissionStatus
 from summaries.services.claims import reopen_failed
@@ -83,11 +85,12 @@ class SubmissionAdmin(admin.ModelAdmin):
         record_admin_action(request, action=AdminAction.RETRIED, submission_ids=reopened)
         self.message_user(request, f"{len(reopened)} submission(s) will be retried shortly.", messages.SUCCESS)
 
-    @admin.action(description="Erase the selected submissions' answers, address and PDF now")
+    @admin.action(description=_("Erase the selected submissions' answers, address and PDF now"))
     def erase_selected(self, request, queryset):
         erased = [pk for pk in queryset.values_list("pk", flat=True) if erase_submission(pk, detail=BY_STAFF)]
         record_admin_action(request, action=AdminAction.ERASED, submission_ids=erased)
-        self.message_user(request, f"{len(erased)} submission(s) erased.", messages.SUCCESS)
+        message = ngettext("%(count)d submission erased.", "%(count)d submissions erased.", len(erased))
+        self.message_user(request, message % {"count": len(erased)}, messages.SUCCESS)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)

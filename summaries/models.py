@@ -4,6 +4,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 def new_token() -> str:
@@ -32,7 +33,7 @@ class SubmissionStatus(models.TextChoices):
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
     # The person deleted their answers and PDF (services/erasure.py): final, nothing more is done.
-    ERASED = "erased", "Erased"
+    ERASED = "erased", _("Erased")
 
 
 # Statuses in which a worker holds a lease; past lease_until another worker may take over.
@@ -160,10 +161,10 @@ class RateLimitCount(models.Model):
 
 
 class AdminAction(models.TextChoices):
-    VIEWED_ANSWERS = "viewed_answers", "Viewed the answers"
-    RETRIED = "retried", "Retry requested"
-    ERASED = "erased", "Answers and PDF erased"
-    SUPPRESSION_LIFTED = "suppression_lifted", "Suppression lifted"
+    VIEWED_ANSWERS = "viewed_answers", _("Viewed the answers")
+    RETRIED = "retried", _("Retry requested")
+    ERASED = "erased", _("Answers and PDF erased")
+    SUPPRESSION_LIFTED = "suppression_lifted", _("Suppression lifted")
 
 
 class AdminAuditRecord(models.Model):
