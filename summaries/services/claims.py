@@ -202,9 +202,16 @@ def hand_over(claim: Claim, *, done: str, then: str, detail: str = "", **fields)
 
 
 def still_claimed(claim: Claim) -> bool:
-    """Whether the row is still in the step we claimed, under our lease (not erased, not taken over)."""
-    condition = {"pk": claim.submission.pk, "lease_owner": claim.owner, "status": claim.submission.status}
-    return Submission.objects.filter(**condition).exists()
+    """Whether the row is still in the step we claimed, under our lease (not erased, not taken over).
+
+    The same condition as every change a claim makes, in SQL written once: the ORM's query
+    building cost ten times the query itself, once per job.
+    """
+    condition, params = _still_ours(claim)
+    table = connection.ops.quote_name(Submission._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {table} WHERE {condition}", params)
+        return cursor.fetchone() is not None
 
 
 # What erasing a row writes: nothing of the person is left, and no worker holds or wants it.
