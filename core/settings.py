@@ -6,6 +6,7 @@ the whole flow runs on embedded defaults: SQLite, a broker kept in files under v
 emails captured to var/outbox/ where the development outbox page shows them.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -27,6 +28,8 @@ if env_bool("READ_DOTENV", True):
 DEBUG = env_bool("DEBUG", False)
 # No default outside DEBUG: a production server must not start with a key everyone can read here.
 SECRET_KEY = env_str("SECRET_KEY", "insecure-development-key") if DEBUG else env_str("SECRET_KEY")
+# Former keys, still accepted for what they signed (staff sessions) while a new SECRET_KEY rolls out.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -43,11 +46,16 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "summaries",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "summaries.security.permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "summaries.security.body_limit.RequestBodyLimitMiddleware",
@@ -56,8 +64,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "summaries.staff.two_factor.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "core.urls"
@@ -203,6 +215,23 @@ BOUNCE_PORT = env_int("BOUNCE_PORT", 2525)
 # Postfix keeps at most 50 kB of the returned email in a report by default (bounce_size_limit).
 BOUNCE_MAX_BYTES = env_int("BOUNCE_MAX_BYTES", 256 * 1024)
 BOUNCE_MAX_PER_MINUTE = env_int("BOUNCE_MAX_PER_MINUTE", 600)
+# --- The staff side (docs/security.md, "Staff"). The admin's address, e.g. "staff-7f3a/".
+ADMIN_URL = env_str("ADMIN_URL", "admin/").strip("/") + "/"
+# django-axes counts failed logins in the database, per username and per address, each on its own.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env_int("ADMIN_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("ADMIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# The same address the rate limits use (CLIENT_IP_HEADER, IPv6 per /64), not django-ipware's guess.
+AXES_CLIENT_IP_CALLABLE = "summaries.staff.lockout.login_address"
+AXES_LOCKOUT_CALLABLE = "summaries.staff.lockout.lockout_page"
+AXES_RESET_ON_SUCCESS = True
+# Failed attempts are kept for the counts; a log of every successful login would keep staff
+# addresses forever.
+AXES_DISABLE_ACCESS_LOG = True
+# Staff logins need a one-time password from an enrolled authenticator app (summaries/staff/).
+ADMIN_REQUIRE_2FA = env_bool("ADMIN_REQUIRE_2FA", not DEBUG)
+OTP_TOTP_ISSUER = "About Me"
 
 # --- Email. With no EMAIL_HOST, mail is captured to files the development outbox page shows.
 EMAIL_HOST = env_str("EMAIL_HOST", "")

@@ -3,7 +3,9 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    # The staff login's second step, under the admin's own address (settings.ADMIN_URL).
+    path(settings.ADMIN_URL + "two-factor/", include("summaries.staff.urls")),
+    path(settings.ADMIN_URL, admin.site.urls),
     path("", include("summaries.urls")),
 ]
 

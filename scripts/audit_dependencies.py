@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-# Both files: without pip, pip-audit does not follow requirements-dev.txt's "-r requirements.txt".
+# Both files, as installs read them (requirements-dev.txt repeats the runtime pins).
 REQUIREMENTS = [REPO / "requirements.txt", REPO / "requirements-dev.txt"]
 
 

@@ -2,12 +2,16 @@ from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from summaries import admin_suppressions  # noqa: F401 - registers the suppression list's admin
-from summaries.models import Submission, SubmissionEvent, SubmissionStatus
+from summaries.models import AdminAction, AdminAuditRecord, Submission, SubmissionEvent, SubmissionStatus
 from summaries.services.claims import reopen_failed
+from summaries.services.erasure import BY_STAFF, erase_submission
 from summaries.services.heartbeats import worker_states
 from summaries.services.overview import counts_by_status, oldest_waiting
+from summaries.staff.audit import record_admin_action
 
 
 class SubmissionEventInline(admin.TabularInline):
@@ -67,7 +71,7 @@ class SubmissionAdmin(admin.ModelAdmin):
         ),
     ]
     inlines = [SubmissionEventInline]
-    actions = ["retry_failed"]
+    actions = ["retry_failed", "erase_selected"]
     change_list_template = "admin/summaries/submission/change_list.html"
 
     @admin.display(description="PDF")
@@ -79,7 +83,22 @@ class SubmissionAdmin(admin.ModelAdmin):
     @admin.action(description="Retry the selected failed submissions")
     def retry_failed(self, request, queryset):
         reopened = reopen_failed(queryset)
+        record_admin_action(request, action=AdminAction.RETRIED, submission_ids=reopened)
         self.message_user(request, f"{len(reopened)} submission(s) will be retried shortly.", messages.SUCCESS)
+
+    @admin.action(description=_("Erase the selected submissions' answers, address and PDF now"))
+    def erase_selected(self, request, queryset):
+        erased = [pk for pk in queryset.values_list("pk", flat=True) if erase_submission(pk, detail=BY_STAFF)]
+        record_admin_action(request, action=AdminAction.ERASED, submission_ids=erased)
+        message = ngettext("%(count)d submission erased.", "%(count)d submissions erased.", len(erased))
+        self.message_user(request, message % {"count": len(erased)}, messages.SUCCESS)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        # A page that showed the answers (not a redirect, not a missing row) is a view of them.
+        if request.method == "GET" and response.status_code == 200:
+            record_admin_action(request, action=AdminAction.VIEWED_ANSWERS, submission_ids=[int(object_id)])
+        return response
 
     def has_add_permission(self, request):
         # Submissions come from the form, which also hands them to the workers.
@@ -110,3 +129,21 @@ class SubmissionAdmin(admin.ModelAdmin):
             "workers": worker_states(),
         }
         return TemplateResponse(request, "admin/summaries/submission/overview.html", context)
+
+
+@admin.register(AdminAuditRecord)
+class AdminAuditRecordAdmin(admin.ModelAdmin):
+    """Read-only: the trail is written by the actions it records, never edited."""
+
+    list_display = ["at", "actor_username", "action", "submission_id"]
+    list_filter = ["action", "at"]
+    search_fields = ["actor_username", "=submission_id"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from summaries.models import Suppression, SuppressionReason
+from summaries.models import AdminAction, Suppression, SuppressionReason
 from summaries.services.suppression import address_hash, is_suppressed, lift
+from summaries.staff.audit import record_admin_action
 
 
 class AddSuppressionForm(forms.ModelForm):
@@ -65,6 +66,8 @@ class SuppressionAdmin(admin.ModelAdmin):
         for suppression in queryset.filter(lifted_at__isnull=True):
             if lift(suppression, by=request.user.get_username()):
                 self.log_change(request, suppression, _("Lifted the suppression."))
+                # A suppression names no submission: the audit record keeps who and when.
+                record_admin_action(request, action=AdminAction.SUPPRESSION_LIFTED, submission_ids=[None])
                 lifted += 1
         message = ngettext("%(count)d suppression lifted.", "%(count)d suppressions lifted.", lifted) % {
             "count": lifted

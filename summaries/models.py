@@ -2,6 +2,7 @@
 
 import secrets
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +36,8 @@ class SubmissionStatus(models.TextChoices):
     SUPPRESSED = "suppressed", _("Not emailed (address suppressed)")
     # Terminal: the receiving server returned the email (services/bounces.py); last_error says why.
     BOUNCED = "bounced", _("Returned by the receiving server")
+    # The person deleted their answers and PDF (services/erasure.py): final, nothing more is done.
+    ERASED = "erased", _("Erased")
 
 
 # Statuses in which a worker holds a lease; past lease_until another worker may take over.
@@ -187,3 +190,26 @@ class Suppression(models.Model):
 
     def __str__(self) -> str:
         return f"{self.address_hash[:12]}… ({self.reason})"
+class AdminAction(models.TextChoices):
+    VIEWED_ANSWERS = "viewed_answers", _("Viewed the answers")
+    RETRIED = "retried", _("Retry requested")
+    ERASED = "erased", _("Answers and PDF erased")
+    SUPPRESSION_LIFTED = "suppression_lifted", _("Suppression lifted")
+
+
+class AdminAuditRecord(models.Model):
+    """One thing a staff member did to a submission in the admin: who, what, when; never the answers."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # Kept as text too, so the record still names them after their account is deleted.
+    actor_username = models.CharField(max_length=150)
+    action = models.CharField(max_length=32, choices=AdminAction.choices)
+    # Not a foreign key: the record outlives the row (erased, or deleted by the retention job).
+    submission_id = models.PositiveBigIntegerField(null=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.action} {self.submission_id}"

@@ -9,6 +9,7 @@ urlpatterns = [
     path("s/<str:token>/", views.submission_status, name="status"),
     path("s/<str:token>/status.json", views.submission_status_json, name="status_json"),
     path("s/<str:token>/summary.pdf", views.submission_pdf, name="pdf"),
+    path("s/<str:token>/delete/", views.erase_answers, name="erase"),
     path("confirm/<str:token>/", views.confirm_address, name="confirm"),
     path("unsubscribe/<str:token>/", unsubscribe_views.unsubscribe_address, name="unsubscribe"),
     path("healthz", views.healthz, name="healthz"),

@@ -6,10 +6,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from summaries.forms import SubmissionForm
-from summaries.models import Submission
+from summaries.models import Submission, SubmissionStatus
 from summaries.security.client_ip import client_ip, rate_limit_key
 from summaries.security.rate_limits import LimitExceeded, check_submission
 from summaries.services.confirmation import confirm
+from summaries.services.erasure import erase_submission
 from summaries.services.health import health_report
 from summaries.services.intake import accept_submission
 from summaries.services.status import status_payload
@@ -52,6 +53,19 @@ def submission_pdf(request, token: str):
     if not submission.pdf:
         raise Http404("The summary has not been rendered yet.")
     return FileResponse(submission.pdf.open("rb"), content_type="application/pdf", filename="summary.pdf")
+
+
+@require_http_methods(["GET", "POST"])
+def erase_answers(request, token: str):
+    """The person deletes their answers and PDF: a page that asks first, then a POST that does it."""
+    submission = get_object_or_404(Submission, token=token)
+    if submission.status == SubmissionStatus.ERASED:
+        return redirect("summaries:status", token=token)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        erase_submission(submission.pk)
+        return redirect("summaries:status", token=token)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "summaries/erase.html", {"submission": submission}, status=status)
 
 
 @require_http_methods(["GET", "POST"])

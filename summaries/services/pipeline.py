@@ -21,7 +21,7 @@ from django.db import connection as database
 from django.utils import timezone
 
 from summaries.models import SubmissionStatus
-from summaries.services.claims import Claim, claim, finish, hand_over
+from summaries.services.claims import Claim, claim, finish, hand_over, still_claimed
 from summaries.services.confirmation import send_confirmation_email
 from summaries.services.emailing import DeliveryError, send_summary_email
 from summaries.services.mail_connections import mail_server_connection
@@ -83,7 +83,7 @@ def _keep_and_hand_over(rendering: Claim, *, pdf: bytes) -> Claim | None:
     with transaction.atomic():
         # A fixed name per submission, which the storage replaces: a retried render leaves no copies.
         name = submission.pdf.storage.save(f"summaries/{submission.pk}.pdf", ContentFile(pdf))
-        return hand_over(
+        sending = hand_over(
             rendering,
             done=SubmissionStatus.RENDERED,
             then=SubmissionStatus.SENDING,
@@ -91,6 +91,10 @@ def _keep_and_hand_over(rendering: Claim, *, pdf: bytes) -> Claim | None:
             rendered_at=timezone.now(),
             last_error="",
         )
+        if sending is None:
+            # The row was taken over or erased meanwhile: the PDF must not outlive it.
+            transaction.set_rollback(True)
+        return sending
 
 
 def _send_summary(sending: Claim, *, pdf: bytes) -> None:
@@ -107,6 +111,10 @@ def _deliver(claimed: Claim, *, send: Send, done: str, on_retry: str, stamp: str
     accepted = False
     try:
         with mail_server_connection() as connection:
+            # The person may have erased the submission since the claim: then nothing is sent.
+            if not still_claimed(claimed):
+                logger.info("submission=%s no longer ours (erased or taken over): not sending", claimed.submission.pk)
+                return
             send(claimed.submission, connection=connection)
             accepted = True
             # From the server accepting the mail to this commit is the only place a crash can

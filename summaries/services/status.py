@@ -35,6 +35,7 @@ STEP_OF_STATUS = {
     SubmissionStatus.FAILED: "failed",
     SubmissionStatus.SUPPRESSED: "closed",
     SubmissionStatus.BOUNCED: "bounced",
+    SubmissionStatus.ERASED: "erased",
 }
 # Ends of their own: the address is suppressed (services/suppression.py) or the email came back
 # (services/bounces.py). The first says no more than "closed", so the page cannot be used to
@@ -98,10 +99,27 @@ def progress(submission: Submission) -> list[dict]:
 
 def _step(name: str, state: str) -> dict:
     return {"name": name, "label": STEP_LABELS[name], "state": state, "state_text": STATE_TEXT[state]}
+ERASED_MESSAGE = _("Your answers and PDF have been deleted, as you asked. Nothing more will be sent.")
+
+
+def erased_payload() -> dict:
+    """An erased submission: no steps, nothing to download, nothing to wait for."""
+    return {
+        "status": "erased",
+        "steps": [],
+        "progress": [],
+        "message": ERASED_MESSAGE,
+        "retrying": False,
+        "reason": "",
+        "pdf_url": None,
+        "done": True,
+    }
 
 
 def status_payload(submission: Submission) -> dict:
     step = STEP_OF_STATUS[submission.status]
+    if step == "erased":
+        return erased_payload()
     retrying = bool(submission.last_error) and step not in FINAL_STEPS
     if step == "failed":
         message = FAILED_MESSAGES[_failed_step(submission)]

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 
 from summaries.models import Submission
+from summaries.tests.staff_login import log_in_with_two_factors
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +66,7 @@ def test_a_logged_in_non_staff_user_cannot_see_the_admin(client, rendered_submis
 
 def test_a_staff_user_with_the_permission_sees_submissions(client, rendered_submission):
     admin = get_user_model().objects.create_superuser("boss", password="a-long-password-2")
-    client.force_login(admin)
+    log_in_with_two_factors(client, admin)
     response = client.get("/admin/summaries/submission/")
     assert response.status_code == 200
     assert rendered_submission.email in response.text

@@ -15,6 +15,7 @@ from summaries.models import Submission, SubmissionStatus, WorkerHeartbeat
 from summaries.services.claims import record_event
 from summaries.services.heartbeats import record_heartbeat
 from summaries.tests.factories import make_submission
+from summaries.tests.staff_login import log_in_with_two_factors
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ OVERVIEW = "/admin/summaries/submission/overview/"
 @pytest.fixture
 def operator(client):
     # No password: hashing one would cost more than the test.
-    client.force_login(User.objects.create(username="operator", is_staff=True, is_superuser=True))
+    log_in_with_two_factors(client, User.objects.create(username="operator", is_staff=True, is_superuser=True))
     return client
 
 

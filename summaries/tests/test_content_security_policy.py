@@ -16,6 +16,7 @@ from django.http import HttpResponse
 from django.test import Client
 
 from summaries.models import Submission
+from summaries.tests.staff_login import log_in_with_two_factors
 
 pytestmark = pytest.mark.django_db
 
@@ -107,7 +108,15 @@ def pages(client, answers, settings, monkeypatch):
 
         patch.setattr("summaries.views.status_payload", broken)
         responses["500"] = Client(raise_request_exception=False).get(f"/s/{submission.token}/")
-    client.force_login(get_user_model().objects.create_superuser("boss", password="a-long-password-2"))
+    staff = get_user_model().objects.create_superuser("boss", password="a-long-password-2")
+    password_only = Client()
+    password_only.post("/admin/login/", {"username": "boss", "password": "a-long-password-2"})
+    responses["admin two-factor enrol"] = password_only.get("/admin/two-factor/enrol/")
+    responses["admin two-factor check"] = password_only.post("/admin/two-factor/enrol/", {"code": "x"})
+    settings.AXES_FAILURE_LIMIT = 1
+    Client().post("/admin/login/", {"username": "boss", "password": "wrong"})
+    responses["admin locked out"] = Client().post("/admin/login/", {"username": "boss", "password": "wrong"})
+    log_in_with_two_factors(client, staff)
     responses["admin list"] = client.get("/admin/summaries/submission/")
     responses["admin change"] = client.get(f"/admin/summaries/submission/{submission.pk}/change/")
     return responses
@@ -125,6 +134,7 @@ def test_the_pages_include_every_error_the_site_answers_with(pages):
         "503": 503,
     }
     assert statuses["403 csrf"] == 403 and statuses["form with errors"] == 400
+    assert statuses["admin locked out"] == 429 and statuses["admin two-factor enrol"] == 200
 
 
 def test_every_response_has_exactly_the_policy(pages):
@@ -140,6 +150,13 @@ def test_the_policy_would_block_any_inline_script_or_style(pages):
         for directive, sources in policy.items():
             assert not any(source.startswith(LETS_INLINE_CODE_RUN) for source in sources), (name, directive)
         assert not [d for d in policy if d.startswith(("script-src-", "style-src-"))], name
+
+
+def test_every_response_turns_off_the_browser_features_no_page_uses(pages):
+    for name, response in pages.items():
+        policy = dict(item.strip().split("=", 1) for item in response["Permissions-Policy"].split(","))
+        for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
+            assert policy[feature] == "()", (name, feature)
 
 
 def test_a_response_that_sets_its_own_policy_keeps_it(rf):

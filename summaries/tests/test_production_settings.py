@@ -82,3 +82,17 @@ def test_production_cookies_and_transport_are_secure(tmp_path):
         **PRODUCTION,
     )
     assert result.stdout.strip().splitlines()[-1].split() == ["True"] * 5, result.stderr
+
+
+def test_the_old_keys_come_from_secret_key_fallbacks(tmp_path):
+    result = run_django(
+        tmp_path,
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.SECRET_KEY_FALLBACKS)",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        SECRET_KEY_FALLBACKS="old-key-one, old-key-two",
+        **PRODUCTION,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "['old-key-one', 'old-key-two']"

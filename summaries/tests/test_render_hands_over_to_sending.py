@@ -84,15 +84,17 @@ def test_saving_a_pdf_under_a_taken_name_replaces_it():
 def test_a_job_from_received_to_sent_takes_few_statements(monkeypatch, django_assert_num_queries):
     # Outside any test transaction, as in a worker. Claim: one update that returns the row, its
     # history. Render: the PDF (one upsert), the hand-over, both steps' history in one insert, in
-    # one transaction. The suppression list. Sent: update, history. Three short transactions, no savepoints.
+    # one transaction. Before the send, the suppression list, then one look that the row is still
+    # ours (not erased). Sent: update, history. Three short transactions, no savepoints.
     monkeypatch.setattr(pipeline, "render_summary_pdf", lambda submission: b"%PDF-1.7")
     submission = make_submission()
-    with django_assert_num_queries(14) as captured:
+    with django_assert_num_queries(15) as captured:
         process_submission(submission.pk)
     assert [query["sql"].split()[0] for query in captured] == [
         *("BEGIN", "UPDATE", "INSERT", "COMMIT"),
         *("BEGIN", "INSERT", "UPDATE", "INSERT", "COMMIT"),
         "SELECT",  # the suppression list, just before the send
+        "SELECT",  # still ours: not erased, not taken over
         *("BEGIN", "UPDATE", "INSERT", "COMMIT"),
     ]
     assert Submission.objects.get().status == SubmissionStatus.SENT

@@ -10,7 +10,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
-from summaries.models import Submission, SubmissionStatus, Suppression, SuppressionReason
+from summaries.models import AdminAction, AdminAuditRecord, Submission, SubmissionStatus, Suppression, SuppressionReason
 from summaries.services.pipeline import process_submission
 from summaries.services.relay import unpublished_submissions
 from summaries.services.retention import delete_expired_submissions
@@ -24,6 +24,7 @@ from summaries.services.suppression import (
     suppress_hash,
 )
 from summaries.tests.factories import ANSWERS, make_submission
+from summaries.tests.staff_login import log_in_with_two_factors
 
 pytestmark = pytest.mark.django_db
 
@@ -148,7 +149,7 @@ def test_the_status_page_of_a_bounced_submission_shows_the_servers_diagnostic():
 
 @pytest.fixture
 def operator(client):
-    client.force_login(User.objects.create(username="operator", is_staff=True, is_superuser=True))
+    log_in_with_two_factors(client, User.objects.create(username="operator", is_staff=True, is_superuser=True))
     return client
 
 
@@ -176,6 +177,9 @@ def test_staff_lift_a_suppression_and_the_history_says_who(operator):
     assert "Lifted" in entry.get_change_message()
     history = operator.get(f"/admin/summaries/suppression/{row.pk}/history/")
     assert "Lifted the suppression." in history.text
+    [audit] = AdminAuditRecord.objects.all()
+    lifted = ("operator", AdminAction.SUPPRESSION_LIFTED, None)
+    assert (audit.actor_username, audit.action, audit.submission_id) == lifted
 
 
 def test_a_suppression_cannot_be_deleted_from_the_admin(operator):

@@ -1,6 +1,7 @@
 """A Celery worker child prepares itself when it starts, and frees each job's memory after it."""
 
 import gc
+import time
 
 import pytest
 from celery.signals import task_postrun, worker_process_init
@@ -68,11 +69,14 @@ def test_a_process_that_was_not_prepared_is_not_collected_after_tasks(monkeypatc
 @pytest.mark.django_db(transaction=True)
 def test_celery_leaves_the_database_connection_to_djangos_rules_between_jobs(monkeypatch):
     from celery.fixups.django import DjangoWorkerFixup
-    from django.db import connection
+    from django.db import connection, connections
 
     from core.celery import app
 
     Submission.objects.count()
+    # A connection younger than DATABASE_CONN_MAX_AGE: the test run's own may be older by now.
+    # On the wrapper itself, not the `connection` proxy, whose undo would delete the attribute.
+    monkeypatch.setattr(connections["default"], "close_at", time.monotonic() + 60)
     closed = []
     monkeypatch.setattr(connection, "close", lambda: closed.append(True))  # the test database is in memory
     DjangoWorkerFixup(app).close_database()  # what Celery does before and after every task
@@ -82,14 +86,15 @@ def test_celery_leaves_the_database_connection_to_djangos_rules_between_jobs(mon
 
 @pytest.mark.django_db(transaction=True)
 def test_an_obsolete_database_connection_is_closed_before_the_next_job(monkeypatch):
-    from django.db import connection
+    from django.db import connection, connections
 
     Submission.objects.count()
+    monkeypatch.setattr(connections["default"], "close_at", time.monotonic() + 60)  # a young connection
     closed = []
     monkeypatch.setattr(connection, "close", lambda: closed.append(True))  # the test database is in memory
     worker_process.check_database_connections()
     assert closed == []
-    monkeypatch.setattr(connection, "close_at", 0)  # older than DATABASE_CONN_MAX_AGE
+    monkeypatch.setattr(connections["default"], "close_at", 0)  # older than DATABASE_CONN_MAX_AGE
     worker_process.check_database_connections()
     assert closed == [True]
 

@@ -68,6 +68,19 @@ lost = make_submission(enqueued_at=now - timedelta(hours=1))
 seen["taken_to_publish"] = take_for_publishing(stalled_submissions(), limit=10) == [new.pk, lost.pk]
 seen["taken_again"] = take_for_publishing(stalled_submissions(), limit=10)
 
+# Erasing a row a worker holds: the worker's claim is no longer its own, and nothing is left.
+from summaries.services.claims import still_claimed
+from summaries.services.erasure import erase_submission
+victim = make_submission(enqueued_at=now)
+victims_worker = claim(victim.pk, waiting=S.RECEIVED, leased=S.RENDERING)
+DatabaseStorage().save(f"summaries/{victim.pk}.pdf", ContentFile(b"%PDF-1.7 victim"))
+seen["erase"] = [still_claimed(victims_worker), erase_submission(victim.pk), erase_submission(victim.pk),
+                 still_claimed(victims_worker), finish(victims_worker, to=S.RENDERED)]
+gone = Submission.objects.get(pk=victim.pk)
+seen["erased_row"] = [gone.status, gone.email, gone.name, gone.color, gone.pdf.name, gone.confirmation_token,
+                      gone.lease_owner, StoredFile.objects.filter(name=f"summaries/{victim.pk}.pdf").exists()]
+seen["erased_events"] = list(gone.events.values_list("status", "detail"))
+
 if connection.vendor == "postgresql":
     # A row another relay holds locked is skipped, not waited for.
     import threading
@@ -124,6 +137,9 @@ def test_each_step_changes_the_row_only_under_its_condition(make_stack, database
     assert seen["lapsed"] == [2, True, "attempt 2"]
     assert seen["taken_to_publish"] is True
     assert seen["taken_again"] == []
+    assert seen["erase"] == [True, True, False, False, False]
+    assert seen["erased_row"] == ["erased", "", "", "", "", None, "", False]
+    assert seen["erased_events"] == [["rendering", ""], ["erased", "erased at the person's request"]]
     if database == "postgres":
         assert seen["skips_locked"] is True
 
