@@ -4,6 +4,8 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Django's set_language: the language switcher posts here (summaries/language_switcher.html).
+    path("i18n/", include("django.conf.urls.i18n")),
     path("", include("summaries.urls")),
 ]
 

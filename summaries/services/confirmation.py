@@ -13,12 +13,14 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
+from summaries.i18n.email_language import content_language_header
 from summaries.models import CONFIRMABLE_STATUSES, Submission, SubmissionStatus, new_token
 from summaries.services.claims import record_event
 from summaries.services.emailing import deliver, message_id_for
 
-SUBJECT = "Please confirm your email address"
+SUBJECT = gettext_lazy("Please confirm your email address")
 
 
 def initial_fields() -> dict:
@@ -35,11 +37,11 @@ def confirmation_url(submission: Submission) -> str:
 def build_confirmation_email(submission: Submission) -> EmailMessage:
     body = render_to_string("summaries/confirmation_email.txt", {"url": confirmation_url(submission)})
     return EmailMessage(
-        subject=SUBJECT,
+        subject=str(SUBJECT),
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[submission.email],
-        headers={"Message-ID": message_id_for(submission, kind="confirm")},
+        headers={"Message-ID": message_id_for(submission, kind="confirm"), **content_language_header()},
     )
 
 

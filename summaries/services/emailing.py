@@ -9,10 +9,13 @@ from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy
 
+from summaries.i18n.email_language import content_language_header
 from summaries.models import Submission
 
-SUBJECT = "Your Personal Summary"
+# The tutorial's subject in English; translated into the submission's language at send time.
+SUBJECT = gettext_lazy("Your Personal Summary")
 
 
 class DeliveryError(Exception):
@@ -29,13 +32,14 @@ def message_id_for(submission: Submission, *, kind: str = "summary") -> str:
 
 
 def build_summary_email(submission: Submission, *, pdf: bytes) -> EmailMultiAlternatives:
+    """The summary email in the active language (the pipeline activates the submission's)."""
     context = {"submission": submission}
     message = EmailMultiAlternatives(
-        subject=SUBJECT,
+        subject=str(SUBJECT),
         body=render_to_string("summaries/email_body.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[submission.email],
-        headers={"Message-ID": message_id_for(submission)},
+        headers={"Message-ID": message_id_for(submission), **content_language_header()},
     )
     message.attach_alternative(render_to_string("summaries/email_body.html", context), "text/html")
     message.attach("summary.pdf", pdf, "application/pdf")
