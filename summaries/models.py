@@ -61,7 +61,7 @@ class Submission(models.Model):
     color = models.CharField(max_length=10, choices=Color.choices)
     saying = models.CharField(max_length=200, blank=True)
     dream_job = models.CharField(max_length=100, blank=True)
-    # The language the form was filled in: its email and PDF are written in it (summaries/i18n.py).
+    # The language the form was filled in: its email and PDF are written in it (summaries/i18n/).
     language = models.CharField(max_length=16, default=settings.LANGUAGE_CODE)
 
     # The status page's address: unguessable, unlike the id.
