@@ -126,8 +126,9 @@ def test_the_switcher_changes_the_language_without_javascript_and_the_email_foll
     page.goto(stack.base_url + "/")
     assert page.get_attribute("html", "lang") == "de"
     page.select_option("#language-switcher-language", "ja")
-    page.click("form.language-switcher button[type=submit]")
-    page.wait_for_function("document.documentElement.lang === 'ja'")
+    with page.expect_navigation():
+        page.click("form.language-switcher button[type=submit]")
+    page.wait_for_selector('html[lang="ja"]', state="attached")
     assert page.url == stack.base_url + "/"
     assert page.inner_text("label[for=id_name]") == expected("ja")["name_label"]
 
