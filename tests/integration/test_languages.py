@@ -21,7 +21,7 @@ from tests.integration.pdf import attached_pdf
 from tests.integration.services import require
 from tests.integration.smtp_sink import SmtpSink
 from tests.integration.stack import VALID_ANSWERS, Stack, wait_until
-from tests.integration.test_browser import CHROMIUM, CHROMIUM_ARGS
+from tests.integration.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.integration
 
@@ -54,6 +54,7 @@ def chromium():
     require("Playwright for Python", importlib.util.find_spec("playwright") is not None)
     from playwright.sync_api import sync_playwright
 
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         yield browser
@@ -108,8 +109,11 @@ def test_a_person_gets_form_email_and_pdf_in_their_browsers_language(stack, sink
     assert page.get_attribute("html", "lang") == want["html_lang"]
     assert page.get_attribute("html", "dir") == want["dir"]
     assert page.inner_text("label[for=id_name]") == want["name_label"]
-    # Laid out from the side the language starts on.
+    # Laid out from the side the language starts on, and nothing (the off-screen honeypot, the
+    # switcher) pushes the page wider than the screen in either direction.
     assert page.evaluate("getComputedStyle(document.querySelector('main')).direction") == want["dir"]
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path=ARTIFACTS / f"form-{code}.png", full_page=True)
 
     address = f"{code}-{uuid.uuid4().hex[:6]}@example.com"
     _fill_and_send(page, email=address)
