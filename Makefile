@@ -5,9 +5,18 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: install install-test run test audit faults bench lint lock clean
+.PHONY: install install-test run test audit faults bench lint lock clean messages
 
-install: $(VENV)/.runtime-installed
+install: $(VENV)/.runtime-installed messages
+
+# The translations: each locale/<language>/LC_MESSAGES/django.po compiled to the .mo Django reads,
+# with gettext's msgfmt (installed by scripts/system-packages.sh), which also checks every
+# placeholder against the English. The .mo files are build output, not kept in git.
+CATALOGS := $(wildcard locale/*/LC_MESSAGES/django.po)
+messages: $(CATALOGS:.po=.mo)
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po | $(VENV)/.runtime-installed
+	msgfmt --check -o $@ $<
 
 $(VENV)/.runtime-installed: requirements.txt scripts/system-packages.sh
 	scripts/system-packages.sh runtime
@@ -17,7 +26,7 @@ $(VENV)/.runtime-installed: requirements.txt scripts/system-packages.sh
 
 install-test: $(VENV)/.test-installed
 
-$(VENV)/.test-installed: $(VENV)/.runtime-installed requirements-dev.txt
+$(VENV)/.test-installed: $(VENV)/.runtime-installed requirements-dev.txt | messages
 	scripts/system-packages.sh test
 	$(BIN)/python -m pip install -q --require-hashes -r requirements-dev.txt
 	touch $@
@@ -62,4 +71,4 @@ lint: install-test
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) var staticfiles .pytest_cache
+	rm -rf $(VENV) var staticfiles .pytest_cache locale/*/LC_MESSAGES/django.mo

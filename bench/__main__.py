@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.benchmarks import burst, e2e_latency, memory, render, submit_latency, throughput
+from bench.benchmarks import burst, e2e_latency, languages, memory, render, submit_latency, throughput
 from bench.environment import Backend, environment
 from bench.report import Row, table, to_json
 
@@ -21,6 +21,7 @@ BENCHMARKS = {
     "e2e": e2e_latency.run,
     "memory": memory.run,
     "burst": burst.run,
+    "languages": languages.run,
 }
 
 

@@ -26,14 +26,16 @@ class Outcome:
 
 
 class Client:
-    def __init__(self, port: int):
+    def __init__(self, port: int, *, language: str | None = None):
         self.port = port
+        # The browser's Accept-Language, sent with every request (None: no header, as before).
+        self.language_header = {"Accept-Language": language} if language else {}
         self.cookie, self.token = self._csrf()
 
     def _request(self, method: str, path: str, body: str = "", headers: dict | None = None):
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
         try:
-            connection.request(method, path, body=body, headers=headers or {})
+            connection.request(method, path, body=body, headers={**self.language_header, **(headers or {})})
             response = connection.getresponse()
             return response, response.read()
         finally:

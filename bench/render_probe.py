@@ -3,6 +3,7 @@
     python -m bench.render_probe compare N        product render vs stock WeasyPrint, interleaved
     python -m bench.render_probe first-jobs MODE  the first 10 renders after warm-up MODE (signal|none)
     python -m bench.render_probe loop N           N product renders once a line arrives on stdin
+    python -m bench.render_probe languages N C..  N rounds of the product render in each case C (code, or code+ja/ar)
 
 Each prints one JSON line. The process is configured like a worker (the Stack's environment).
 """
@@ -91,10 +92,52 @@ def loop(count: int) -> dict:
     return {"started": started, "finished": time.time(), "count": count}
 
 
+# Answers in the language's own script, for telling a language's cost from its script's fonts.
+ANSWERS_IN = {
+    "ja": {
+        "name": "山田花子",
+        "about": "まだ存在しない機械のためのプログラムを書いています。",
+        "hobby": "数学",
+        "saying": "継続は力なり。",
+        "dream_job": "解析者",
+    },
+    "ar": {
+        "name": "ليلى أحمد",
+        "about": "أكتب برامج لآلات لم تُصنع بعد.",
+        "hobby": "الرياضيات",
+        "saying": "العلم نور.",
+        "dream_job": "محللة",
+    },
+}
+
+
+def languages(count: int, cases: list[str]) -> dict:
+    """The product render with each case's language active, as the pipeline activates it; a case
+    is a language code, or CODE+ANSWERS with answers in the script of ANSWERS (ja, ar). The order rotates
+    every round, so no case always goes first."""
+    from summaries.i18n.languages import in_language
+
+    _as_a_worker_process()
+    times = {case: [] for case in cases}
+    for index in range(count):
+        rotated = cases[index % len(cases) :] + cases[: index % len(cases)]
+        for case in rotated:
+            code, _, answers = case.partition("+")
+            submission = _submission(index)
+            for name, value in ANSWERS_IN.get(answers, {}).items():
+                setattr(submission, name, value)
+            submission.language = code
+            with in_language(code):
+                times[case].append(_timed(lambda s=submission: render_summary_pdf(s)))
+    return times
+
+
 if __name__ == "__main__":
     command, *args = sys.argv[1:]
     if command == "compare":
         result = compare(int(args[0]))
+    elif command == "languages":
+        result = languages(int(args[0]), args[1:])
     elif command == "first-jobs":
         result = first_jobs(args[0])
     else:

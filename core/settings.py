@@ -58,11 +58,16 @@ MIDDLEWARE = [
     "summaries.security.permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "summaries.security.body_limit.RequestBodyLimitMiddleware",
     "summaries.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The person's language (cookie, then Accept-Language) for every page, the 413 and 503 ones too.
+    "django.middleware.locale.LocaleMiddleware",
+    "summaries.i18n.admin_language.AdminInDefaultLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # After the CSRF middleware, so that its 413 page gets a CSRF cookie for the language switcher;
+    # it still reads the body before any view or the CSRF check (process_view) does.
+    "summaries.security.body_limit.RequestBodyLimitMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "summaries.staff.two_factor.RequireTwoFactorMiddleware",
@@ -125,7 +130,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-LANGUAGE_CODE = "en-us"
+# English is the default; the others are chosen by Accept-Language or the switcher, and kept on
+# each submission for its email and PDF (summaries/i18n/). Catalogs live in locale/.
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", "English"),
+    ("es", "Español"),
+    ("fr", "Français"),
+    ("de", "Deutsch"),
+    ("pt-br", "Português (Brasil)"),
+    ("ar", "العربية"),
+    ("zh-hans", "简体中文"),
+    ("ja", "日本語"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates in each language's own format (Django's), except English's, written "14 March 2026" as before.
+FORMAT_MODULE_PATH = ["summaries.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages the product needs, when run as root; otherwise says
 # which command would. Usage: scripts/system-packages.sh [runtime|test]
-#   runtime: Python's venv, WeasyPrint's Pango and HarfBuzz, and the fonts the PDF uses.
+#   runtime: Python's venv, WeasyPrint's Pango and HarfBuzz, the fonts the PDF uses, and gettext
+#            (msgfmt compiles the translations at install: see the Makefile's messages target).
 #   test:    runtime, plus Chromium for the browser tests, poppler-utils for reading PDFs, and
 #            redis-server for the fault suite's own Redis (stopped, flushed and restarted by it).
 #            openssl makes the throwaway DKIM keys the tests sign with.
@@ -14,6 +15,7 @@ runtime=(
   # The summary PDF's fonts (summaries/static/summaries/pdf/summary.css): Latin, Greek, Cyrillic,
   # Arabic, Hebrew and symbols; Chinese, Japanese and Korean; colour emoji (CBDT, which WeasyPrint draws).
   fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji
+  gettext
 )
 test=(chromium poppler-utils redis-server openssl)
 

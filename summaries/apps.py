@@ -15,3 +15,4 @@ class SummariesConfig(AppConfig):
     def ready(self) -> None:
         os.environ.setdefault("SOURCE_DATE_EPOCH", REPRODUCIBLE_FONT_TIMESTAMP)
         from summaries import checks  # noqa: F401 - registers the system checks
+        from summaries.i18n import checks as i18n_checks  # noqa: F401 - and the catalogs' check

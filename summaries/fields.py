@@ -9,6 +9,7 @@ import unicodedata
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 # Cc: C0/C1 controls (NUL, ESC, CR, LF, NEL...); Cs: lone surrogates; Zl/Zp: U+2028/U+2029,
 # which some mail and PDF readers treat as line breaks.
@@ -26,7 +27,7 @@ def describe(characters: list[str]) -> str:
 
 class SingleLineTextField(forms.CharField):
     default_error_messages = {
-        "control": "Please write this on one line, without line breaks or control characters (found %(chars)s).",
+        "control": _("Please write this on one line, without line breaks or control characters (found %(chars)s)."),
     }
 
     allowed_characters: set[str] = frozenset()
@@ -42,7 +43,9 @@ class SingleLineTextField(forms.CharField):
 
 
 class MultiLineTextField(SingleLineTextField):
-    default_error_messages = {"control": "Please remove the control characters from this answer (found %(chars)s)."}
+    default_error_messages = {
+        "control": _("Please remove the control characters from this answer (found %(chars)s).")
+    }
     allowed_characters = MULTI_LINE_ALLOWED
 
     def to_python(self, value):
@@ -53,7 +56,7 @@ class MultiLineTextField(SingleLineTextField):
 class NormalisedEmailField(forms.EmailField):
     """Django's email validation, after NFC normalisation; control characters never pass it."""
 
-    default_error_messages = {"invalid": "Enter a valid email address."}
+    default_error_messages = {"invalid": _("Enter a valid email address.")}
 
     def to_python(self, value):
         value = super().to_python(value)

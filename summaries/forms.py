@@ -1,12 +1,13 @@
 """The About Me form: every field bounded, normalised and single-line where it should be."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from summaries.fields import MultiLineTextField, NormalisedEmailField, SingleLineTextField
 from summaries.models import Color, Submission
 
 HONEYPOT_FIELD = "website"
-HONEYPOT_ERROR = "This form could not be accepted. Please leave the field labelled “Leave empty” empty."
+HONEYPOT_ERROR = _("This form could not be accepted. Please leave the field labelled “Leave empty” empty.")
 
 
 class _FocusFirstErrorBoundField(forms.BoundField):
@@ -23,7 +24,7 @@ class _FocusFirstErrorBoundField(forms.BoundField):
         return attrs
 
 
-def _answer(name: str, form_class: type[forms.Field], label: str, **options) -> forms.Field:
+def _answer(name: str, form_class: type[forms.Field], label, **options) -> forms.Field:
     """A form field with the model field's own limits (length, required or not)."""
     return Submission._meta.get_field(name).formfield(form_class=form_class, label=label, **options)
 
@@ -37,17 +38,17 @@ class SubmissionForm(forms.Form):
 
     bound_field_class = _FocusFirstErrorBoundField
 
-    email = _answer("email", NormalisedEmailField, "Email", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    name = _answer("name", SingleLineTextField, "Name", widget=forms.TextInput(attrs={"autocomplete": "name"}))
-    about = _answer("about", MultiLineTextField, "About Me", widget=forms.Textarea(attrs={"rows": 4}))
-    hobby = _answer("hobby", SingleLineTextField, "Favorite Hobby")
-    color = forms.ChoiceField(label="Favorite Color", choices=[("", "-- Select a color --"), *Color.choices])
-    saying = _answer("saying", SingleLineTextField, "Favorite Saying")
-    dream_job = _answer("dream_job", SingleLineTextField, "Dream Job")
+    email = _answer("email", NormalisedEmailField, _("Email"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    name = _answer("name", SingleLineTextField, _("Name"), widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    about = _answer("about", MultiLineTextField, _("About Me"), widget=forms.Textarea(attrs={"rows": 4}))
+    hobby = _answer("hobby", SingleLineTextField, _("Favorite Hobby"))
+    color = forms.ChoiceField(label=_("Favorite Color"), choices=[("", _("-- Select a color --")), *Color.choices])
+    saying = _answer("saying", SingleLineTextField, _("Favorite Saying"))
+    dream_job = _answer("dream_job", SingleLineTextField, _("Dream Job"))
     # Hidden from people by CSS and from assistive technology by aria-hidden (see form.html);
     # naive bots fill in every field they find, and a filled one gets the form refused.
     website = forms.CharField(
-        label="Leave empty",
+        label=_("Leave empty"),
         required=False,
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),

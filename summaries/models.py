@@ -12,13 +12,14 @@ def new_token() -> str:
 
 
 class Color(models.TextChoices):
-    RED = "Red"
-    BLUE = "Blue"
-    GREEN = "Green"
-    YELLOW = "Yellow"
-    PURPLE = "Purple"
-    BLACK = "Black"
-    WHITE = "White"
+    # The stored value stays English; the label is shown in the reader's language.
+    RED = "Red", _("Red")
+    BLUE = "Blue", _("Blue")
+    GREEN = "Green", _("Green")
+    YELLOW = "Yellow", _("Yellow")
+    PURPLE = "Purple", _("Purple")
+    BLACK = "Black", _("Black")
+    WHITE = "White", _("White")
 
 
 class SubmissionStatus(models.TextChoices):
@@ -66,6 +67,8 @@ class Submission(models.Model):
     color = models.CharField(max_length=10, choices=Color.choices)
     saying = models.CharField(max_length=200, blank=True)
     dream_job = models.CharField(max_length=100, blank=True)
+    # The language the form was filled in: its email and PDF are written in it (summaries/i18n/).
+    language = models.CharField(max_length=16, default=settings.LANGUAGE_CODE)
 
     # The status page's address: unguessable, unlike the id.
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)

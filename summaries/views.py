@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from summaries.forms import SubmissionForm
+from summaries.i18n.languages import current_language
 from summaries.models import Submission, SubmissionStatus
 from summaries.security.client_ip import client_ip, rate_limit_key
 from summaries.security.rate_limits import LimitExceeded, check_submission
@@ -26,7 +27,7 @@ def submit_form(request):
             exceeded = check_submission(
                 ip_key=rate_limit_key(client_ip(request)), recipient=form.cleaned_data["email"]
             )
-            submission = None if exceeded else accept_submission(form.answers())
+            submission = None if exceeded else accept_submission(form.answers(), language=current_language())
         if exceeded:
             return too_many(request, exceeded)
         # No flash message: the status page says where the submission is (services/status.py),

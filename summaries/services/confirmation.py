@@ -12,6 +12,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from summaries.models import CONFIRMABLE_STATUSES, Submission, SubmissionStatus, new_token
 from summaries.services.claims import record_event
@@ -21,7 +22,7 @@ from summaries.services.mail_headers import automated_headers
 from summaries.services.unsubscribe import unsubscribe_url
 from summaries.services.verp import envelope_sender
 
-SUBJECT = "Please confirm your email address"
+SUBJECT = gettext_lazy("Please confirm your email address")
 
 
 def initial_fields() -> dict:
@@ -39,7 +40,7 @@ def build_confirmation_email(submission: Submission) -> SignedEmailMessage:
     context = {"url": confirmation_url(submission), "unsubscribe_url": unsubscribe_url(submission.email)}
     body = render_to_string("summaries/confirmation_email.txt", context)
     return SignedEmailMessage(
-        subject=SUBJECT,
+        subject=str(SUBJECT),
         body=body,
         from_email=envelope_sender(submission.pk),
         to=[submission.email],

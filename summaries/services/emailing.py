@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy
 
 from summaries.models import Submission
 from summaries.services.dkim_signing import SignedEmailMultiAlternatives
@@ -16,7 +17,8 @@ from summaries.services.mail_headers import automated_headers
 from summaries.services.unsubscribe import unsubscribe_url
 from summaries.services.verp import envelope_sender
 
-SUBJECT = "Your Personal Summary"
+# The tutorial's subject in English; translated into the submission's language at send time.
+SUBJECT = gettext_lazy("Your Personal Summary")
 
 
 class DeliveryError(Exception):
@@ -33,9 +35,10 @@ def message_id_for(submission: Submission, *, kind: str = "summary") -> str:
 
 
 def build_summary_email(submission: Submission, *, pdf: bytes) -> SignedEmailMultiAlternatives:
+    """The summary email in the active language (the pipeline activates the submission's)."""
     context = {"submission": submission, "unsubscribe_url": unsubscribe_url(submission.email)}
     message = SignedEmailMultiAlternatives(
-        subject=SUBJECT,
+        subject=str(SUBJECT),
         body=render_to_string("summaries/email_body.txt", context),
         from_email=envelope_sender(submission.pk),
         to=[submission.email],

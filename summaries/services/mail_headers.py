@@ -6,10 +6,12 @@
   button that posts to our one-click link (services/unsubscribe.py).
 - Auto-Submitted (RFC 3834) and X-Auto-Response-Suppress (Microsoft's): out-of-office and
   other automatic replies are not sent back to an address nobody reads.
+- Content-Language: the language the message is written in, the active one.
 """
 
 from django.conf import settings
 
+from summaries.i18n.email_language import content_language_header
 from summaries.models import Submission
 from summaries.services.unsubscribe import ONE_CLICK_POST, unsubscribe_url
 
@@ -22,4 +24,5 @@ def automated_headers(submission: Submission, *, message_id: str) -> dict[str, s
         "List-Unsubscribe-Post": ONE_CLICK_POST,
         "Auto-Submitted": "auto-generated",
         "X-Auto-Response-Suppress": "All",
+        **content_language_header(),
     }

@@ -20,6 +20,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError, transacti
 from django.db import connection as database
 from django.utils import timezone
 
+from summaries.i18n.languages import in_language
 from summaries.models import SubmissionStatus
 from summaries.services.claims import Claim, claim, finish, hand_over, still_claimed
 from summaries.services.confirmation import send_confirmation_email
@@ -40,23 +41,27 @@ Send = Callable[..., None]
 def process_submission(submission_id: int) -> None:
     # A row is in one state at a time, so at most one of these claims wins; the most common
     # one, a fresh submission to render, is tried first and costs the others nothing.
+    # Each job is written in its submission's language, activated around the job only: the
+    # worker's own default stays in place for everything else it does.
     rendering = claim(submission_id, waiting=SubmissionStatus.RECEIVED, leased=SubmissionStatus.RENDERING)
     if rendering is not None:
-        _render_then_send(rendering)
+        with in_language(rendering.submission.language):
+            _render_then_send(rendering)
         return
     confirming = claim(submission_id, waiting=SubmissionStatus.CONFIRM_QUEUED, leased=SubmissionStatus.CONFIRM_SENDING)
     if confirming is not None:
         # Double opt-in: the summary waits for the link to be followed (services/confirmation.py).
-        _deliver(
-            confirming,
-            send=send_confirmation_email,
-            done=SubmissionStatus.UNCONFIRMED,
-            on_retry=SubmissionStatus.CONFIRM_QUEUED,
-        )
+        with in_language(confirming.submission.language):
+            _deliver(
+                confirming,
+                send=send_confirmation_email,
+                done=SubmissionStatus.UNCONFIRMED,
+                on_retry=SubmissionStatus.CONFIRM_QUEUED,
+            )
         return
     sending = claim(submission_id, waiting=SubmissionStatus.RENDERED, leased=SubmissionStatus.SENDING)
     if sending is not None:
-        with sending.submission.pdf.open("rb") as stored:
+        with sending.submission.pdf.open("rb") as stored, in_language(sending.submission.language):
             _send_summary(sending, pdf=stored.read())
 
 

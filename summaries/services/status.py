@@ -7,20 +7,26 @@ as JSON until the submission is done, so both always say the same thing.
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from summaries.i18n.failure_reasons import reason_for_person
 from summaries.models import Submission, SubmissionStatus
 
 STEPS = ["received", "rendering", "sending", "sent"]
 # With double opt-in (CONFIRM_EMAIL) a submission first waits for its address to be confirmed.
 CONFIRMED_STEPS = ["confirm", *STEPS]
 STEP_LABELS = {
-    "confirm": "Confirm address",
-    "received": "Received",
-    "rendering": "Creating PDF",
-    "sending": "Emailing",
-    "sent": "Sent",
+    "confirm": _("Confirm address"),
+    "received": _("Received"),
+    "rendering": _("Creating PDF"),
+    "sending": _("Emailing"),
+    "sent": _("Sent"),
 }
 # Read out by screen readers after each step's label.
-STATE_TEXT = {"done": "done", "current": "in progress", "todo": "to come", "failed": "failed"}
+STATE_TEXT = {
+    "done": _("done"),
+    "current": _("in progress"),
+    "todo": _("to come"),
+    "failed": _("failed"),
+}
 
 # A row waiting between steps shows as the step it waits for.
 STEP_OF_STATUS = {
@@ -45,19 +51,21 @@ CLOSED_MESSAGE = _("This request is closed: no email will be sent for it.")
 BOUNCED_MESSAGE = _("Your summary was sent, but the receiving mail server returned it.")
 
 MESSAGES = {
-    "confirm": "We have emailed a confirmation link to the address you gave. "
-    "The summary is made and sent once the link is opened.",
+    "confirm": _(
+        "We have emailed a confirmation link to the address you gave. "
+        "The summary is made and sent once the link is opened."
+    ),
     # The tutorial's own words after a submit.
-    "received": "Your summary is being generated and will be emailed shortly.",
-    "rendering": "Your summary PDF is being created.",
-    "sending": "Your summary is being emailed to you. You can already download it below.",
-    "sent": "Your summary has been emailed to you. Check your inbox, or download it below.",
+    "received": _("Your summary is being generated and will be emailed shortly."),
+    "rendering": _("Your summary PDF is being created."),
+    "sending": _("Your summary is being emailed to you. You can already download it below."),
+    "sent": _("Your summary has been emailed to you. Check your inbox, or download it below."),
 }
-RETRYING_MESSAGE = "This is taking longer than usual: we ran into a problem and will try again shortly."
+RETRYING_MESSAGE = _("This is taking longer than usual: we ran into a problem and will try again shortly.")
 FAILED_MESSAGES = {
-    "confirm": "We could not email you the confirmation link.",
-    "rendering": "We could not create your summary. Please try again later.",
-    "sending": "We could not email your summary, but you can download it below.",
+    "confirm": _("We could not email you the confirmation link."),
+    "rendering": _("We could not create your summary. Please try again later."),
+    "sending": _("We could not email your summary, but you can download it below."),
 }
 
 
@@ -98,7 +106,7 @@ def progress(submission: Submission) -> list[dict]:
 
 
 def _step(name: str, state: str) -> dict:
-    return {"name": name, "label": STEP_LABELS[name], "state": state, "state_text": STATE_TEXT[state]}
+    return {"name": name, "label": str(STEP_LABELS[name]), "state": state, "state_text": str(STATE_TEXT[state])}
 ERASED_MESSAGE = _("Your answers and PDF have been deleted, as you asked. Nothing more will be sent.")
 
 
@@ -133,9 +141,10 @@ def status_payload(submission: Submission) -> dict:
         "status": step,
         "steps": steps_of(submission),
         "progress": progress(submission),
-        "message": message,
+        "message": str(message),
         "retrying": retrying,
-        "reason": submission.last_error if step in ("failed", "bounced") else "",
+        # The stored reason is the operators' record, in English; the person reads it in their language.
+        "reason": reason_for_person(submission.last_error) if step in ("failed", "bounced") else "",
         "pdf_url": reverse("summaries:pdf", args=[submission.token]) if submission.pdf else None,
         "done": step in FINAL_STEPS,
     }

@@ -29,3 +29,21 @@ def test_the_quick_benchmarks_run_end_to_end_and_report_ratios(tmp_path):
     side_by_side = [row for row in rows if row["metric"].startswith("median")]
     assert side_by_side and all(row["ratio"] is not None for row in side_by_side)
     assert "| render" in run.stdout and "| e2e" in run.stdout
+
+
+def test_the_languages_benchmark_runs_and_reports_each_language_against_english(tmp_path):
+    results = tmp_path / "results.json"
+    run = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--only", "languages", "--json", str(results)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    rows = json.loads(results.read_text())["rows"]
+    assert {row["benchmark"] for row in rows} == {"languages"}
+    metrics = {row["metric"] for row in rows}
+    assert {"submit p50, ar vs en", "submit p50, ja vs en", "render median, ja vs en, Japanese answers"} <= metrics
+    for row in rows:
+        assert math.isfinite(row["ratio"]) and row["ratio"] > 0, row
