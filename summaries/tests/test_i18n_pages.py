@@ -15,6 +15,7 @@ from summaries.models import Submission, SubmissionStatus
 from summaries.security import rate_limits
 from summaries.tests.factories import make_submission
 from summaries.tests.languages import LANGUAGES, expected
+from summaries.tests.staff_login import log_in_with_two_factors
 
 pytestmark = pytest.mark.django_db
 
@@ -134,8 +135,7 @@ def test_the_404_page_is_translated(client):
 
 
 def test_the_admin_stays_in_english(client):
-    User.objects.create_superuser("staff", "staff@example.com", "a-long-password-1")
-    client.login(username="staff", password="a-long-password-1")
+    log_in_with_two_factors(client, User.objects.create_superuser("staff", "staff@example.com", "a-long-password-1"))
     response = client.get("/admin/summaries/submission/", HTTP_ACCEPT_LANGUAGE="de")
     assert response.status_code == 200
     assert 'lang="en"' in response.text
