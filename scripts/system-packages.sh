@@ -2,7 +2,8 @@
 # Installs the Debian/Ubuntu packages the product needs, when run as root; otherwise says
 # which command would. Usage: scripts/system-packages.sh [runtime|test]
 #   runtime: Python's venv, WeasyPrint's Pango and HarfBuzz, and the fonts the PDF uses.
-#   test:    runtime, plus Chromium for the browser tests, poppler-utils for reading PDFs, and
+#   test:    runtime, plus Chromium for the browser tests, poppler-utils for reading PDFs, qpdf for
+#            checking them (tests/pdf_standards.py), and
 #            redis-server for the fault suite's own Redis (stopped, flushed and restarted by it).
 set -euo pipefail
 
@@ -14,7 +15,7 @@ runtime=(
   # Arabic, Hebrew and symbols; Chinese, Japanese and Korean; colour emoji (CBDT, which WeasyPrint draws).
   fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji
 )
-test=(chromium poppler-utils redis-server)
+test=(chromium poppler-utils qpdf redis-server)
 
 wanted=("${runtime[@]}")
 [ "${1:-runtime}" = "test" ] && wanted+=("${test[@]}")
