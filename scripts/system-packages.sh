@@ -3,7 +3,7 @@
 # which command would. Usage: scripts/system-packages.sh [runtime|test]
 #   runtime: Python's venv, WeasyPrint's Pango and HarfBuzz, and the fonts the PDF uses.
 #   test:    runtime, plus Chromium for the browser tests, poppler-utils for reading PDFs, qpdf for
-#            checking them (tests/pdf_standards.py), and
+#            checking them (tests/pdf_standards.py), nodejs and npm for axe-core, and
 #            redis-server for the fault suite's own Redis (stopped, flushed and restarted by it).
 set -euo pipefail
 
@@ -15,7 +15,8 @@ runtime=(
   # Arabic, Hebrew and symbols; Chinese, Japanese and Korean; colour emoji (CBDT, which WeasyPrint draws).
   fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji
 )
-test=(chromium poppler-utils qpdf redis-server)
+# nodejs and npm install axe-core for the accessibility tests (tests/integration/axe/package.json).
+test=(chromium poppler-utils qpdf redis-server nodejs npm)
 
 wanted=("${runtime[@]}")
 [ "${1:-runtime}" = "test" ] && wanted+=("${test[@]}")
@@ -29,6 +30,8 @@ missing=()
 for package in "${wanted[@]}"; do
   # python3-venv is only needed where this python3 lacks venv (Debian's own python3).
   if [ "$package" = python3-venv ] && python3 -c "import ensurepip, venv" 2>/dev/null; then continue; fi
+  # npm comes with some builds of nodejs (NodeSource's) and conflicts with Debian's package there.
+  if [ "$package" = npm ] && command -v npm >/dev/null 2>&1; then continue; fi
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
