@@ -16,6 +16,8 @@ from xml.etree import ElementTree
 
 import pikepdf
 
+from tests.pdf_glyphs import drawn_text
+
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 X = "adobe:ns:meta/"
 PDFAID = "http://www.aiim.org/pdfa/ns/id/"
@@ -62,6 +64,7 @@ class Report:
 def check(pdf: bytes) -> Report:
     problems: list[str] = []
     problems += _qpdf_check(pdf)
+    problems += _glyphs(pdf)
     with pikepdf.open(io.BytesIO(pdf)) as document:
         if document.is_encrypted:
             problems.append("the PDF is encrypted")
@@ -91,6 +94,18 @@ def _qpdf_check(pdf: bytes) -> list[str]:
     if result.returncode != 0 or "WARNING" in result.stdout + result.stderr:
         return [f"qpdf --check exit {result.returncode}: {(result.stdout + result.stderr).strip()[-500:]}"]
     return []
+
+
+def _glyphs(pdf: bytes) -> list[str]:
+    """Every glyph drawn has a character in its font's ToUnicode map, and none is the missing-glyph box."""
+    drawn = drawn_text(pdf)
+    problems = []
+    unmapped = (drawn.drawn + drawn.missing).count("\ufffd")
+    if unmapped:
+        problems.append(f"{unmapped} glyphs drawn have no Unicode mapping")
+    if drawn.missing:
+        problems.append(f"the missing-glyph box (.notdef) is drawn for {drawn.missing!r}")
+    return problems
 
 
 def _xmp(document: pikepdf.Pdf) -> tuple[dict[str, str], list[str]]:

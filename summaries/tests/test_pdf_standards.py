@@ -82,3 +82,10 @@ def test_the_checker_finds_what_an_untagged_pdf_lacks():
 
     for lack in ("XMP", "MarkInfo", "DisplayDocTitle", "StructTreeRoot", "output intent"):
         assert lack in problems
+
+
+def test_the_checker_finds_a_glyph_no_font_has():
+    # A private-use character: no installed font draws it, so the PDF holds a missing-glyph box.
+    problems = check(render_summary_pdf(build_submission(hobby="Knitting \ue000"))).problems
+
+    assert any(".notdef" in problem for problem in problems)
