@@ -62,8 +62,10 @@ class Report:
 
 
 def check(pdf: bytes) -> Report:
-    problems: list[str] = []
-    problems += _qpdf_check(pdf)
+    problems = _qpdf_check(pdf)
+    if problems:
+        # A file qpdf finds damaged is read back only after repairs: judge the file first.
+        return Report(problems=problems, structure=None, xmp={})
     problems += _glyphs(pdf)
     with pikepdf.open(io.BytesIO(pdf)) as document:
         if document.is_encrypted:

@@ -89,3 +89,43 @@ def test_the_checker_finds_a_glyph_no_font_has():
     problems = check(render_summary_pdf(build_submission(hobby="Knitting \ue000"))).problems
 
     assert any(".notdef" in problem for problem in problems)
+
+
+def _stock_render(**options) -> bytes:
+    from weasyprint import CSS, HTML
+
+    from summaries.services.pdf_fetcher import BundledAssetsOnlyFetcher
+    from summaries.services.rendering import STYLESHEET
+
+    fetcher = BundledAssetsOnlyFetcher()
+    document = HTML(string=summary_html(build_submission()), base_url=fetcher.root.as_uri() + "/", url_fetcher=fetcher)
+    rendered = document.render(stylesheets=[CSS(filename=STYLESHEET)], **options)
+    return rendered, options
+
+
+def test_the_checker_refuses_a_second_rdf_packet_and_an_undeclared_pdfuaid():
+    # WeasyPrint's xmp_metadata appends whole rdf:RDF elements: the shortcut validators reject.
+    rendered, options = _stock_render(pdf_variant="pdf/a-3a")
+    rendered.metadata.xmp_metadata = [
+        b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" '
+        b'xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" pdfuaid:part="1"/></rdf:RDF>'
+    ]
+    problems = " ".join(check(rendered.write_pdf(**options)).problems)
+
+    assert "exactly one rdf:RDF" in problems
+    assert "extension schema" in problems
+
+
+def test_the_checker_sees_that_weasyprints_pdf_ua_variant_alone_claims_no_pdf_a():
+    rendered, options = _stock_render(pdf_variant="pdf/ua-1")
+    problems = " ".join(check(rendered.write_pdf(**options)).problems)
+
+    assert "does not claim PDF/A-3a or 3u" in problems
+    assert "output intent" in problems
+
+
+def test_the_checker_runs_qpdf_on_the_file():
+    pdf = render_summary_pdf(build_submission())
+    broken = pdf.replace(b"startxref", b"startxreg")
+
+    assert any(problem.startswith("qpdf --check") for problem in check(broken).problems)
