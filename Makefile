@@ -26,9 +26,11 @@ $(VENV)/.runtime-installed: requirements.txt scripts/system-packages.sh
 
 install-test: $(VENV)/.test-installed
 
-$(VENV)/.test-installed: $(VENV)/.runtime-installed requirements-dev.txt | messages
+# npm ci: axe-core for the accessibility tests, at the version the lock file pins, into a git-ignored node_modules.
+$(VENV)/.test-installed: $(VENV)/.runtime-installed requirements-dev.txt tests/integration/axe/package-lock.json | messages
 	scripts/system-packages.sh test
 	$(BIN)/python -m pip install -q --require-hashes -r requirements-dev.txt
+	npm ci --prefix tests/integration/axe --no-audit --no-fund --silent
 	touch $@
 
 # Pin the whole tree of requirements.in and requirements-dev.in, with every file's hash, into the

@@ -1,6 +1,7 @@
 """Timing a job's steps inside one fresh process, run by the render and throughput benchmarks.
 
-    python -m bench.render_probe compare N        product render vs stock WeasyPrint, interleaved
+    python -m bench.render_probe compare N        product render vs stock WeasyPrint (same PDF variant) and
+                                                  vs our render untagged, interleaved
     python -m bench.render_probe first-jobs MODE  the first 10 renders after warm-up MODE (signal|none)
     python -m bench.render_probe loop N           N product renders once a line arrives on stdin
     python -m bench.render_probe languages N C..  N rounds of the product render in each case C (code, or code+ja/ar)
@@ -24,7 +25,9 @@ from django.utils import timezone  # noqa: E402
 from weasyprint import CSS, HTML  # noqa: E402
 
 from summaries.models import Submission  # noqa: E402
+from summaries.services import rendering  # noqa: E402
 from summaries.services.pdf_fetcher import PDF_ASSETS_DIR  # noqa: E402
+from summaries.services.pdf_standards import PDF_VARIANT  # noqa: E402
 from summaries.services.rendering import STYLESHEET, render_summary_pdf, summary_html  # noqa: E402
 from tests.integration.stack import VALID_ANSWERS  # noqa: E402
 
@@ -48,25 +51,34 @@ def _timed(render) -> float:
 
 
 def _stock_render(html: str) -> bytes:
+    # The same PDF variant as ours, so that both do the same tagging and archiving work.
     document = HTML(string=html, base_url=PDF_ASSETS_DIR.as_uri() + "/")
-    return document.write_pdf(stylesheets=[CSS(filename=STYLESHEET)])
+    return document.write_pdf(stylesheets=[CSS(filename=STYLESHEET)], pdf_variant=PDF_VARIANT)
+
+
+def _untagged_render(submission: Submission) -> bytes:
+    """Our render path as it is, but written as WeasyPrint's plain, untagged PDF."""
+    renderer = rendering._renderer()
+    return renderer.render(summary_html(submission), stylesheets=[renderer.summary_stylesheet])
 
 
 def compare(count: int) -> dict:
-    """Both paths render the same HTML in this process, alternating which goes first."""
+    """The three render the same answers in this process, taking turns at going first."""
     _as_a_worker_process()
-    product, stock = [], []
+    product, stock, untagged = [], [], []
     for index in range(count):
         submission = _submission(index)
         html = summary_html(submission)
-        pair = [
+        calls = [
             (product, lambda s=submission: render_summary_pdf(s)),
             # The same document and stylesheet, as a stock call renders them: each parsed, each time.
             (stock, lambda h=html: _stock_render(h)),
+            (untagged, lambda s=submission: _untagged_render(s)),
         ]
-        for times, render in pair if index % 2 else reversed(pair):
+        shift = index % len(calls)
+        for times, render in calls[shift:] + calls[:shift]:
             times.append(_timed(render))
-    return {"product": product, "stock": stock}
+    return {"product": product, "stock": stock, "untagged": untagged}
 
 
 def first_jobs(mode: str) -> dict:

@@ -3,7 +3,8 @@
 # which command would. Usage: scripts/system-packages.sh [runtime|test]
 #   runtime: Python's venv, WeasyPrint's Pango and HarfBuzz, the fonts the PDF uses, and gettext
 #            (msgfmt compiles the translations at install: see the Makefile's messages target).
-#   test:    runtime, plus Chromium for the browser tests, poppler-utils for reading PDFs, and
+#   test:    runtime, plus Chromium for the browser tests, poppler-utils for reading PDFs, qpdf for
+#            checking them (tests/pdf_standards.py), nodejs and npm for axe-core, and
 #            redis-server for the fault suite's own Redis (stopped, flushed and restarted by it).
 #            openssl makes the throwaway DKIM keys the tests sign with.
 set -euo pipefail
@@ -17,7 +18,8 @@ runtime=(
   fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji
   gettext
 )
-test=(chromium poppler-utils redis-server openssl)
+# nodejs and npm install axe-core for the accessibility tests (tests/integration/axe/package.json).
+test=(chromium poppler-utils qpdf redis-server openssl nodejs npm)
 
 wanted=("${runtime[@]}")
 [ "${1:-runtime}" = "test" ] && wanted+=("${test[@]}")
@@ -31,6 +33,8 @@ missing=()
 for package in "${wanted[@]}"; do
   # python3-venv is only needed where this python3 lacks venv (Debian's own python3).
   if [ "$package" = python3-venv ] && python3 -c "import ensurepip, venv" 2>/dev/null; then continue; fi
+  # npm comes with some builds of nodejs (NodeSource's) and conflicts with Debian's package there.
+  if [ "$package" = npm ] && command -v npm >/dev/null 2>&1; then continue; fi
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0

@@ -10,21 +10,7 @@ HONEYPOT_FIELD = "website"
 HONEYPOT_ERROR = _("This form could not be accepted. Please leave the field labelled “Leave empty” empty.")
 
 
-class _FocusFirstErrorBoundField(forms.BoundField):
-    """Puts the cursor in the first answer to correct when the form comes back with errors.
-
-    `autofocus` needs no script, so it works under a strict Content-Security-Policy; Django itself
-    marks every field with errors aria-invalid and points its aria-describedby at the message.
-    """
-
-    def build_widget_attrs(self, attrs, widget=None):
-        attrs = super().build_widget_attrs(attrs, widget)
-        if self.errors and self.name == self.form.first_error_field():
-            attrs["autofocus"] = True
-        return attrs
-
-
-def _answer(name: str, form_class: type[forms.Field], label, **options) -> forms.Field:
+def _answer(name: str, form_class: type[forms.Field], label: str, **options) -> forms.Field:
     """A form field with the model field's own limits (length, required or not)."""
     return Submission._meta.get_field(name).formfield(form_class=form_class, label=label, **options)
 
@@ -35,8 +21,6 @@ class SubmissionForm(forms.Form):
     form's cost, for checks these fields already make."""
 
     ANSWERS = ["email", "name", "about", "hobby", "color", "saying", "dream_job"]
-
-    bound_field_class = _FocusFirstErrorBoundField
 
     email = _answer("email", NormalisedEmailField, _("Email"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     name = _answer("name", SingleLineTextField, _("Name"), widget=forms.TextInput(attrs={"autocomplete": "name"}))
@@ -70,6 +54,3 @@ class SubmissionForm(forms.Form):
 
     def honeypot(self):
         return self[HONEYPOT_FIELD]
-
-    def first_error_field(self) -> str | None:
-        return next((name for name in self.fields if name in self.errors), None)

@@ -1,4 +1,5 @@
-"""2. Rendering: our render path against stock WeasyPrint on the same HTML, in one process.
+"""2. Rendering: our render path against stock WeasyPrint on the same HTML and PDF variant, in one
+process; and what tagging and archiving cost, against our render path writing an untagged PDF.
 
 Also a fresh worker-like process's first job against its tenth, with the warm-up that runs
 on worker_process_init and without it.
@@ -29,8 +30,22 @@ def run(env: Environment, quick: bool) -> list[Row]:
     cold_first, cold_tenth, cold_first_faults, cold_tenth_faults = _first_and_tenth(env.stack, "none", processes)
     count = len(pairs["product"])
     return [
-        Row("render", f"median of {count}, side by side", product, stock, goal="<= 0.7", note="vs stock write_pdf()"),
+        Row(
+            "render",
+            f"median of {count}, side by side",
+            product,
+            stock,
+            goal="<= 0.7",
+            note="vs stock write_pdf(), same variant",
+        ),
         Row("render", "best of each", min(pairs["product"]) * 1000, min(pairs["stock"]) * 1000, goal="<= 0.7"),
+        Row(
+            "render",
+            f"tagged PDF/A-3a + PDF/UA-1 vs untagged, median of {count}",
+            product,
+            median(pairs["untagged"]) * 1000,
+            note="what tagging and archiving cost; no goal",
+        ),
         Row(
             "render",
             "1st job vs 10th, warmed up",

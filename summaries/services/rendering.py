@@ -6,6 +6,10 @@ parses the stylesheet again. Both are the same for every job, so each process pr
 once, on first use, and every render reuses them. A worker process does it before its first job
 (`warm_up`, called from summaries/worker_process.py), so that its first job is as fast as its tenth.
 
+Summaries are written as PDF/A-3a and PDF/UA-1 at once (services/pdf_standards.py says how):
+tagged for screen readers, and fit for an archive. Any other HTML (`html_to_pdf`) is written
+as WeasyPrint's plain PDF.
+
 Renders go through summaries/compat/frame_stack.py: on the Python versions that need it, a render
 started deep in a worker's stack would otherwise map and unmap frame-stack memory at every dip.
 """
@@ -21,7 +25,9 @@ from weasyprint.text.fonts import FontConfiguration
 
 from summaries.compat.frame_stack import call_with_stack_room
 from summaries.models import Submission
+from summaries.services.pdf_colours import palette_for
 from summaries.services.pdf_fetcher import PDF_ASSETS_DIR, BundledAssetsOnlyFetcher
+from summaries.services.pdf_standards import PDF_VARIANT, claim_pdf_ua
 
 TEMPLATE = "summaries/summary_pdf.html"
 STYLESHEET = PDF_ASSETS_DIR / "summary.css"
@@ -57,13 +63,27 @@ class _ProcessRenderer:
         # The template is ours and links no stylesheet: its one stylesheet is parsed here, once.
         self.summary_stylesheet = CSS(filename=STYLESHEET, url_fetcher=self.fetcher, font_config=self.font_config)
 
-    def render(self, html: str, *, stylesheets: list[CSS], fetcher: BundledAssetsOnlyFetcher | None = None) -> bytes:
+    def render(
+        self,
+        html: str,
+        *,
+        stylesheets: list[CSS],
+        fetcher: BundledAssetsOnlyFetcher | None = None,
+        archival_accessible: bool = False,
+    ) -> bytes:
         fetcher = fetcher or self.fetcher
         document = HTML(string=html, base_url=fetcher.root.as_uri() + "/", url_fetcher=fetcher)
         with self.lock:
             return call_with_stack_room(
-                document.write_pdf, font_config=self.font_config, stylesheets=stylesheets, cache=self.images
+                self._write, document, stylesheets=stylesheets, archival_accessible=archival_accessible
             )
+
+    def _write(self, document: HTML, *, stylesheets: list[CSS], archival_accessible: bool) -> bytes:
+        options = {"pdf_variant": PDF_VARIANT} if archival_accessible else {}
+        rendered = document.render(font_config=self.font_config, stylesheets=stylesheets, cache=self.images, **options)
+        if archival_accessible:
+            claim_pdf_ua(rendered)
+        return rendered.write_pdf(**options)
 
 
 _current: _ProcessRenderer | None = None
@@ -80,12 +100,14 @@ def _renderer() -> _ProcessRenderer:
 
 
 def summary_html(submission: Submission) -> str:
-    return render_to_string(TEMPLATE, {"submission": submission})
+    return render_to_string(TEMPLATE, {"submission": submission, "palette": palette_for(submission.color)})
 
 
 def render_summary_pdf(submission: Submission) -> bytes:
     renderer = _renderer()
-    return renderer.render(summary_html(submission), stylesheets=[renderer.summary_stylesheet])
+    return renderer.render(
+        summary_html(submission), stylesheets=[renderer.summary_stylesheet], archival_accessible=True
+    )
 
 
 def html_to_pdf(html: str, *, fetcher: BundledAssetsOnlyFetcher | None = None) -> bytes:

@@ -8,6 +8,7 @@ from weasyprint import CSS, HTML
 
 from summaries.services import rendering
 from summaries.services.pdf_fetcher import BundledAssetsOnlyFetcher
+from summaries.services.pdf_standards import PDF_VARIANT
 from summaries.services.rendering import html_to_pdf, render_summary_pdf, summary_html
 from summaries.tests.factories import build_submission
 
@@ -21,15 +22,17 @@ def _text(pdf: bytes) -> str:
     return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
 
 
-def _stock(html: str, fetcher: BundledAssetsOnlyFetcher, stylesheets=()) -> bytes:
+def _stock(html: str, fetcher: BundledAssetsOnlyFetcher, stylesheets=(), **options) -> bytes:
     return HTML(string=html, base_url=fetcher.root.as_uri() + "/", url_fetcher=fetcher).write_pdf(
-        stylesheets=list(stylesheets)
+        stylesheets=list(stylesheets), **options
     )
 
 
 def test_a_prepared_render_draws_the_same_pages_as_stock_weasyprint():
     html = summary_html(build_submission())
-    stock = _stock(html, BundledAssetsOnlyFetcher(), stylesheets=[CSS(filename=rendering.STYLESHEET)])
+    stock = _stock(
+        html, BundledAssetsOnlyFetcher(), stylesheets=[CSS(filename=rendering.STYLESHEET)], pdf_variant=PDF_VARIANT
+    )
     assert _pages(render_summary_pdf(build_submission())) == _pages(stock)
 
 

@@ -115,15 +115,18 @@ def test_the_inline_code_check_catches_what_it_should():
     assert not INLINE_CODE.search('<script src="/static/summaries/status.js" defer></script>')
 
 
-def test_a_mistake_puts_the_cursor_in_the_first_field_to_correct(client):
+def test_a_mistake_puts_the_focus_on_the_error_summary_which_links_to_each_field(client):
     response = client.post("/", {**ANSWERS, "email": "not-an-address", "hobby": ""})
 
     assert response.status_code == 400
     html = response.content.decode()
     email_input = re.search(r'<input[^>]*name="email"[^>]*>', html).group(0)
     hobby_input = re.search(r'<input[^>]*name="hobby"[^>]*>', html).group(0)
-    assert "autofocus" in email_input
-    assert "autofocus" not in hobby_input
+    summary = re.search(r'<div class="error-summary"[^>]*>', html).group(0)
+    assert 'tabindex="-1"' in summary and "autofocus" in summary
+    assert 'aria-labelledby="error-summary-title"' in summary and 'id="error-summary-title"' in html
+    assert html.count("autofocus") == 1
+    assert '<a href="#id_email">' in html
     assert 'aria-invalid="true"' in email_input and 'aria-invalid="true"' in hobby_input
     assert 'aria-describedby="id_email_error"' in email_input
     assert re.search(r'<ul class="errorlist" id="id_email_error"><li>Enter a valid email address.</li>', html)

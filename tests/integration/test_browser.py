@@ -99,9 +99,12 @@ def test_a_person_corrects_a_mistake_and_watches_their_summary_arrive(make_stack
     visit.fill_form(email="ada.example.com")
     page.get_by_role("button", name="Generate My PDF").click()
 
-    # The error is shown, announced with the field, and the cursor is already in it.
+    # The error summary takes the focus; its link leads to the field, announced with its error.
     page.wait_for_selector(".error-summary")
     email = page.get_by_label("Email")
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "id_email"
     assert email.get_attribute("aria-invalid") == "true"
     error_id = email.get_attribute("aria-describedby")
@@ -114,7 +117,8 @@ def test_a_person_corrects_a_mistake_and_watches_their_summary_arrive(make_stack
     page.keyboard.press("Control+A")
     page.keyboard.type("ada@example.com")
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/s/[^/]+/$"))
+    # The address keeps the fragment of the error summary's link the person followed.
+    page.wait_for_url(re.compile(r"/s/[^/]+/(#id_email)?$"))
     assert page.evaluate(INLINE_CODE) == 0
     page.screenshot(path=ARTIFACTS / "2-status-just-submitted.png", full_page=True)
     # Anything set on this page survives only if the page is never reloaded.
