@@ -50,7 +50,7 @@ def _parts(submission) -> tuple[str, _Outline]:
 def test_the_html_part_has_a_language_a_title_and_headings_in_order():
     _, outline = _parts(build_submission())
 
-    assert outline.lang == "en-us"
+    assert outline.lang == "en"
     assert outline.title.strip() == SUBJECT
     assert [level for level, _ in outline.headings] == ["h1", "h2"]
     assert "Ada Lovelace" in outline.headings[0][1]

@@ -67,7 +67,7 @@ def test_the_table_cells_name_their_column_headers():
 def test_the_document_language_is_the_language_active_for_the_job():
     with translation.override("fr"):
         html = summary_html(build_submission())
-    assert '<html lang="fr">' in html
+    assert '<html lang="fr" dir="ltr">' in html
     assert '<html lang="en-us">' in summary_html(build_submission())
 
 
