@@ -68,7 +68,7 @@ def test_the_document_language_is_the_language_active_for_the_job():
     with translation.override("fr"):
         html = summary_html(build_submission())
     assert '<html lang="fr" dir="ltr">' in html
-    assert '<html lang="en-us">' in summary_html(build_submission())
+    assert '<html lang="en" dir="ltr">' in summary_html(build_submission())
 
 
 def test_the_xmp_title_is_the_title_a_viewer_shows():
