@@ -228,7 +228,7 @@ def test_the_development_outbox_and_the_emails_html_have_no_wcag_violations(make
     [captured] = (stack.data_dir / "outbox").glob("*.eml")
     message = email.message_from_bytes(captured.read_bytes(), policy=email.policy.default)
     page.set_content(message.get_body(preferencelist=("html",)).get_content())
-    assert page.evaluate("document.documentElement.lang") == "en-us"
+    assert page.evaluate("document.documentElement.lang") == "en"
     assert page.title() == message["Subject"]
     assert page.locator("h1").count() == 1 and page.locator("h2").count() == 1
     assert violations(page) == [], "the email's HTML part"
@@ -275,7 +275,7 @@ def test_the_whole_flow_with_the_keyboard_alone(make_stack, smtp_sink, chromium,
     assert _focused(page) != "Generate My PDF"
 
     # A mistake: the error summary takes the focus, and its link leads to the field.
-    page.locator("button[type=submit]").focus()
+    page.get_by_role("button", name="Generate My PDF").focus()
     page.keyboard.press("Enter")
     page.wait_for_selector(".error-summary")
     assert _focused(page) == "error-summary"
