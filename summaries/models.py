@@ -84,6 +84,9 @@ class Submission(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     rendered_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The W3C traceparent of the POST that made the row, when tracing is on: the web never
+    # publishes, so the workers continue its trace from here (observability/tracing.py).
+    trace_context = models.CharField(max_length=55, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["-created_at"]

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from summaries import views
+from summaries.observability.metrics_endpoint import metrics
 
 app_name = "summaries"
 
@@ -11,4 +12,5 @@ urlpatterns = [
     path("s/<str:token>/summary.pdf", views.submission_pdf, name="pdf"),
     path("confirm/<str:token>/", views.confirm_address, name="confirm"),
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", metrics, name="metrics"),
 ]

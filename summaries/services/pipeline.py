@@ -21,6 +21,7 @@ from django.db import connection as database
 from django.utils import timezone
 
 from summaries.models import SubmissionStatus
+from summaries.observability import metrics, tracing
 from summaries.services.claims import Claim, claim, finish, hand_over
 from summaries.services.confirmation import send_confirmation_email
 from summaries.services.emailing import DeliveryError, send_summary_email
@@ -62,7 +63,8 @@ def process_submission(submission_id: int) -> None:
 def _render_then_send(rendering: Claim) -> None:
     submission = rendering.submission
     try:
-        pdf = render_summary_pdf(submission)
+        with tracing.span("render", submission_id=submission.pk), metrics.timed_render():
+            pdf = render_summary_pdf(submission)
     except SoftTimeLimitExceeded:
         _retry_or_fail(rendering, back_to=SubmissionStatus.RECEIVED, reason="Rendering took too long.")
         return
@@ -102,7 +104,8 @@ def _deliver(claimed: Claim, *, send: Send, done: str, on_retry: str, stamp: str
     accepted = False
     try:
         with mail_server_connection() as connection:
-            send(claimed.submission, connection=connection)
+            with tracing.send_span(claimed.submission), metrics.timed_send():
+                send(claimed.submission, connection=connection)
             accepted = True
             # From the server accepting the mail to this commit is the only place a crash can
             # cause a second copy (docs/reliability.md): nothing else happens in it, not even QUIT.
@@ -151,6 +154,7 @@ def _retry_or_fail(claimed: Claim, *, back_to: str, reason: str) -> None:
         final = f"{reason} Gave up after {attempts} attempts."
         finish(claimed, to=SubmissionStatus.FAILED, detail=final, last_error=final)
         return
+    metrics.count_retry("send" if claimed.submission.status != SubmissionStatus.RENDERING else "render")
     retry_at = timezone.now() + timedelta(seconds=retry_delay(attempts))
     finish(
         claimed,

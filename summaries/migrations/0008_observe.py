@@ -1,0 +1,18 @@
+# The W3C trace context of the POST, kept on the row (observability/tracing.py).
+
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('summaries', '0007_relay_index'),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name='submission',
+            name='trace_context',
+            field=models.CharField(blank=True, default='', editable=False, max_length=55),
+        ),
+    ]
