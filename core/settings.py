@@ -6,6 +6,7 @@ the whole flow runs on embedded defaults: SQLite, a broker kept in files under v
 emails captured to var/outbox/ where the development outbox page shows them.
 """
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -343,6 +344,9 @@ WORKER_HEARTBEAT_MAX_AGE_SECONDS = env_float("WORKER_HEARTBEAT_MAX_AGE_SECONDS",
 METRICS_TOKEN = env_str("METRICS_TOKEN", "")
 # prometheus-client's multiprocess folder, shared by every web and worker process of one machine.
 PROMETHEUS_MULTIPROC_DIR = Path(env_str("PROMETHEUS_MULTIPROC_DIR", str(DATA_DIR / "metrics")))
+if METRICS_TOKEN:
+    # prometheus-client reads it once, when first imported: before anything imports it.
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(PROMETHEUS_MULTIPROC_DIR)
 # Tracing is on only when one of these is set; off, the OpenTelemetry SDK is never imported.
 OTEL_EXPORTER_OTLP_ENDPOINT = env_str("OTEL_EXPORTER_OTLP_ENDPOINT", "")
 OTEL_TRACES_EXPORTER = env_str("OTEL_TRACES_EXPORTER", "")

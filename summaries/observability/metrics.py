@@ -18,7 +18,7 @@ from functools import cache
 from types import SimpleNamespace
 
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured
 
 # Seconds: a render takes tens of milliseconds, a slow mail server tens of seconds.
 DURATION_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
@@ -37,7 +37,13 @@ def instruments() -> SimpleNamespace:
     folder.mkdir(parents=True, exist_ok=True)
     # prometheus-client chooses between in-memory and file-backed values when first imported.
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
-    from prometheus_client import Counter, Histogram
+    from prometheus_client import Counter, Histogram, values
+
+    if not getattr(values.ValueClass, "_multiprocess", False):
+        raise ImproperlyConfigured(
+            "prometheus_client was imported before PROMETHEUS_MULTIPROC_DIR was set: "
+            "its counts would stay in one process."
+        )
 
     return SimpleNamespace(
         accepted=Counter("aboutme_submissions_accepted", "Submissions stored, ready for a worker."),
