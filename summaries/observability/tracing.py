@@ -9,6 +9,7 @@ answers, names or addresses.
 """
 
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from functools import cache
@@ -35,7 +36,10 @@ def _provider_for_process(pid: int):
     provider = TracerProvider(resource=Resource.create({"service.name": service}))
     if settings.OTEL_TRACES_EXPORTER.strip().lower() == "console":
         # One span per line on standard output, written as it ends: for development and the tests.
-        exporter = ConsoleSpanExporter(formatter=lambda span: span.to_json(indent=None) + os.linesep)
+        # The process's real standard output: a Celery worker replaces sys.stdout with a logger.
+        exporter = ConsoleSpanExporter(
+            out=sys.__stdout__, formatter=lambda span: span.to_json(indent=None) + os.linesep
+        )
         provider.add_span_processor(SimpleSpanProcessor(exporter))
     else:
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
