@@ -351,6 +351,10 @@ if METRICS_TOKEN:
 OTEL_EXPORTER_OTLP_ENDPOINT = env_str("OTEL_EXPORTER_OTLP_ENDPOINT", "")
 OTEL_TRACES_EXPORTER = env_str("OTEL_TRACES_EXPORTER", "")
 SENTRY_DSN = env_str("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from summaries.observability.error_reports import start_error_reports
+
+    start_error_reports(SENTRY_DSN)
 LOG_FORMAT = env_str("LOG_FORMAT", "text")
 if LOG_FORMAT not in {"text", "json"}:
     raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}.")
