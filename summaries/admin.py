@@ -3,6 +3,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from summaries.day_chart import last_day_context
 from summaries.models import Submission, SubmissionEvent, SubmissionStatus
 from summaries.services.claims import reopen_failed
 from summaries.services.heartbeats import worker_states
@@ -107,5 +108,6 @@ class SubmissionAdmin(admin.ModelAdmin):
             "total": sum(counts.values()),
             "oldest": oldest_waiting(),
             "workers": worker_states(),
+            **last_day_context(),
         }
         return TemplateResponse(request, "admin/summaries/submission/overview.html", context)

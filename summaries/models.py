@@ -95,6 +95,8 @@ class Submission(models.Model):
             # The relay's look for rows with no message out (services/relay.py), 20 times a second
             # in every worker: it must not walk a backlog whose messages are already out.
             models.Index(fields=["status", "enqueued_at"], name="summaries_unpublished_idx"),
+            # The admin overview's last day (services/last_day.py) reads only the day's sent rows.
+            models.Index(fields=["sent_at"], name="summaries_sent_at_idx"),
         ]
 
     def __str__(self) -> str:
