@@ -20,10 +20,13 @@ from types import SimpleNamespace
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured
 
+from summaries.models import SubmissionStatus
+
 # Seconds: a render takes tens of milliseconds, a slow mail server tens of seconds.
 DURATION_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
 REFUSAL_REASONS = ("invalid", "rate_limit", "honeypot")
 REPLY_CLASSES = ("2xx", "4xx", "5xx", "timeout")
+RETRY_STEPS = ("render", "send")
 
 
 def metrics_enabled() -> bool:
@@ -45,7 +48,7 @@ def instruments() -> SimpleNamespace:
             "its counts would stay in one process."
         )
 
-    return SimpleNamespace(
+    made = SimpleNamespace(
         accepted=Counter("aboutme_submissions_accepted", "Submissions stored, ready for a worker."),
         refused=Counter("aboutme_submissions_refused", "Submissions refused, by reason.", ["reason"]),
         state_changes=Counter("aboutme_state_changes", "State changes of submissions, by new status.", ["status"]),
@@ -54,6 +57,17 @@ def instruments() -> SimpleNamespace:
         render_seconds=Histogram("aboutme_render_seconds", "Time to render one PDF.", buckets=DURATION_BUCKETS),
         send_seconds=Histogram("aboutme_send_seconds", "Time to send one email.", buckets=DURATION_BUCKETS),
     )
+    # Every label value exported from the start, at 0: a rate over a series that appears only at
+    # its first event misses that event, and an alert cannot tell "none yet" from "not exported".
+    for counter, label_values in (
+        (made.refused, REFUSAL_REASONS),
+        (made.state_changes, SubmissionStatus.values),
+        (made.retries, RETRY_STEPS),
+        (made.smtp_replies, REPLY_CLASSES),
+    ):
+        for value in label_values:
+            counter.labels(value)
+    return made
 
 
 def _count(name: str, *, label: str | None = None) -> None:
