@@ -13,12 +13,14 @@ import os
 import smtplib
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from functools import cache
 from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 from summaries.models import SubmissionStatus
 
@@ -27,10 +29,19 @@ DURATION_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
 REFUSAL_REASONS = ("invalid", "rate_limit", "honeypot")
 REPLY_CLASSES = ("2xx", "4xx", "5xx", "timeout")
 RETRY_STEPS = ("render", "send")
+_OFF = nullcontext()
 
 
+@cache
 def metrics_enabled() -> bool:
+    # Read once per process: every submit and job asks, and a settings lookup costs microseconds.
     return bool(settings.METRICS_TOKEN)
+
+
+@receiver(setting_changed, dispatch_uid="summaries.observability.metrics.forget_switch")
+def _forget_switch(*, setting: str, **_signal) -> None:
+    if setting == "METRICS_TOKEN":
+        metrics_enabled.cache_clear()
 
 
 @cache
@@ -112,23 +123,25 @@ def refusal_reason(form) -> str:
     return "honeypot" if form.has_error(NON_FIELD_ERRORS, code="honeypot") else "invalid"
 
 
-@contextmanager
-def timed_render() -> Iterator[None]:
+def timed_render():
     """Observes the render's duration when it produced a PDF."""
-    if not metrics_enabled():
-        yield
-        return
+    return _timed_render() if metrics_enabled() else _OFF
+
+
+@contextmanager
+def _timed_render() -> Iterator[None]:
     started = time.perf_counter()
     yield
     instruments().render_seconds.observe(time.perf_counter() - started)
 
 
-@contextmanager
-def timed_send() -> Iterator[None]:
+def timed_send():
     """Observes the send's duration and the class of the mail server's answer, whatever it was."""
-    if not metrics_enabled():
-        yield
-        return
+    return _timed_send() if metrics_enabled() else _OFF
+
+
+@contextmanager
+def _timed_send() -> Iterator[None]:
     started, error = time.perf_counter(), None
     try:
         yield

@@ -15,14 +15,24 @@ from contextlib import contextmanager, nullcontext
 from functools import cache
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 TRACER_NAME = "aboutme"
 _OFF = nullcontext()
 
 
+@cache
 def tracing_enabled() -> bool:
+    # Read once per process: every submit and job asks, and a settings lookup costs microseconds.
     exporter = settings.OTEL_TRACES_EXPORTER.strip().lower()
     return exporter not in {"", "none"} or (exporter == "" and bool(settings.OTEL_EXPORTER_OTLP_ENDPOINT))
+
+
+@receiver(setting_changed, dispatch_uid="summaries.observability.tracing.forget_switch")
+def _forget_switch(*, setting: str, **_signal) -> None:
+    if setting in {"OTEL_TRACES_EXPORTER", "OTEL_EXPORTER_OTLP_ENDPOINT"}:
+        tracing_enabled.cache_clear()
 
 
 @cache
