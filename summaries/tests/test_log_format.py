@@ -43,3 +43,16 @@ def test_a_message_with_line_breaks_and_a_traceback_stays_on_one_line():
 def test_text_stays_the_default(settings):
     assert settings.LOG_FORMAT == "text"
     assert settings.LOGGING["handlers"]["console"]["formatter"] == "plain"
+
+
+def test_any_other_log_format_stops_start_up_naming_it():
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "LOG_FORMAT": "xml", "DJANGO_SETTINGS_MODULE": "core.settings"}
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"], env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode != 0
+    assert "LOG_FORMAT must be text or json, not 'xml'" in result.stderr
