@@ -6,6 +6,7 @@ the whole flow runs on embedded defaults: SQLite, a broker kept in files under v
 emails captured to var/outbox/ where the development outbox page shows them.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -409,11 +410,41 @@ WORKER_HEARTBEAT_INTERVAL_SECONDS = env_float("WORKER_HEARTBEAT_INTERVAL_SECONDS
 # A worker whose last heartbeat is older than this counts as dead.
 WORKER_HEARTBEAT_MAX_AGE_SECONDS = env_float("WORKER_HEARTBEAT_MAX_AGE_SECONDS", 30)
 
+# --- Observability (docs/observability.md): metrics, traces, error reports, log format.
+# No token, no /metrics (it answers 404) and nothing is counted.
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+# prometheus-client's multiprocess folder, shared by every web and worker process of one machine.
+PROMETHEUS_MULTIPROC_DIR = Path(env_str("PROMETHEUS_MULTIPROC_DIR", str(DATA_DIR / "metrics")))
+if METRICS_TOKEN:
+    # prometheus-client reads it once, when first imported: before anything imports it.
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(PROMETHEUS_MULTIPROC_DIR)
+# Tracing is on only when one of these is set; off, the OpenTelemetry SDK is never imported.
+OTEL_EXPORTER_OTLP_ENDPOINT = env_str("OTEL_EXPORTER_OTLP_ENDPOINT", "")
+OTEL_TRACES_EXPORTER = env_str("OTEL_TRACES_EXPORTER", "")
+SENTRY_DSN = env_str("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from summaries.observability.error_reports import start_error_reports
+
+    start_error_reports(SENTRY_DSN)
+LOG_FORMAT = env_str("LOG_FORMAT", "text")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}.")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"ids": {"()": "summaries.observability.log_format.CurrentIds"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "summaries.observability.log_format.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["ids"] if LOG_FORMAT == "json" else [],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

@@ -6,7 +6,8 @@
 #   test:    runtime, plus Chromium for the browser tests, poppler-utils for reading PDFs, qpdf for
 #            checking them (tests/pdf_standards.py), nodejs and npm for axe-core, and
 #            redis-server for the fault suite's own Redis (stopped, flushed and restarted by it).
-#            openssl makes the throwaway DKIM keys the tests sign with.
+#            openssl makes the throwaway DKIM keys the tests sign with; prometheus brings promtool,
+#            which checks the alert rules in docs/.
 set -euo pipefail
 
 runtime=(
@@ -19,7 +20,7 @@ runtime=(
   gettext
 )
 # nodejs and npm install axe-core for the accessibility tests (tests/integration/axe/package.json).
-test=(chromium poppler-utils qpdf redis-server openssl nodejs npm)
+test=(chromium poppler-utils qpdf redis-server openssl nodejs npm prometheus)
 
 wanted=("${runtime[@]}")
 [ "${1:-runtime}" = "test" ] && wanted+=("${test[@]}")

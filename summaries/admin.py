@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from summaries import admin_suppressions  # noqa: F401 - registers the suppression list's admin
+from summaries.day_chart import last_day_context
 from summaries.models import AdminAction, AdminAuditRecord, Submission, SubmissionEvent, SubmissionStatus
 from summaries.services.claims import reopen_failed
 from summaries.services.erasure import BY_STAFF, erase_submission
@@ -127,6 +128,7 @@ class SubmissionAdmin(admin.ModelAdmin):
             "total": sum(counts.values()),
             "oldest": oldest_waiting(),
             "workers": worker_states(),
+            **last_day_context(),
         }
         return TemplateResponse(request, "admin/summaries/submission/overview.html", context)
 

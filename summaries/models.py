@@ -95,6 +95,9 @@ class Submission(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     rendered_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The W3C traceparent of the POST that made the row, when tracing is on: the web never
+    # publishes, so the workers continue its trace from here (observability/tracing.py).
+    trace_context = models.CharField(max_length=55, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -103,6 +106,8 @@ class Submission(models.Model):
             # The relay's look for rows with no message out (services/relay.py), 20 times a second
             # in every worker: it must not walk a backlog whose messages are already out.
             models.Index(fields=["status", "enqueued_at"], name="summaries_unpublished_idx"),
+            # The admin overview's last day (services/last_day.py) reads only the day's sent rows.
+            models.Index(fields=["sent_at"], name="summaries_sent_at_idx"),
         ]
 
     def __str__(self) -> str:

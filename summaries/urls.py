@@ -1,6 +1,7 @@
 from django.urls import path
 
 from summaries import unsubscribe_views, views
+from summaries.observability.metrics_endpoint import metrics
 
 app_name = "summaries"
 
@@ -13,4 +14,5 @@ urlpatterns = [
     path("confirm/<str:token>/", views.confirm_address, name="confirm"),
     path("unsubscribe/<str:token>/", unsubscribe_views.unsubscribe_address, name="unsubscribe"),
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", metrics, name="metrics"),
 ]

@@ -8,6 +8,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from summaries.forms import SubmissionForm
 from summaries.i18n.languages import current_language
 from summaries.models import Submission, SubmissionStatus
+from summaries.observability import metrics, tracing
+from summaries.observability.metrics import refusal_reason
 from summaries.security.client_ip import client_ip, rate_limit_key
 from summaries.security.rate_limits import LimitExceeded, check_submission
 from summaries.services.confirmation import confirm
@@ -19,21 +21,34 @@ from summaries.services.status import status_payload
 
 @require_http_methods(["GET", "POST"])
 def submit_form(request):
-    form = SubmissionForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        # One transaction, so the counts and the new row cost a single commit (a refused
-        # attempt commits its counts and nothing else).
-        with transaction.atomic():
-            exceeded = check_submission(
-                ip_key=rate_limit_key(client_ip(request)), recipient=form.cleaned_data["email"]
-            )
-            submission = None if exceeded else accept_submission(form.answers(), language=current_language())
-        if exceeded:
-            return too_many(request, exceeded)
-        # No flash message: the status page says where the submission is (services/status.py),
-        # and a signed message cookie would cost every submit its encoding and signature.
-        return redirect("summaries:status", token=submission.token)
-    return render(request, "summaries/form.html", {"form": form}, status=400 if form.is_bound else 200)
+    if request.method == "POST":
+        with tracing.submit_span():
+            return _submit(request)
+    return render(request, "summaries/form.html", {"form": SubmissionForm()})
+
+
+def _submit(request):
+    form = SubmissionForm(request.POST)
+    if not form.is_valid():
+        metrics.count_refused(refusal_reason(form))
+        return render(request, "summaries/form.html", {"form": form}, status=400)
+    # One transaction, so the counts and the new row cost a single commit (a refused
+    # attempt commits its counts and nothing else).
+    with transaction.atomic():
+        exceeded = check_submission(ip_key=rate_limit_key(client_ip(request)), recipient=form.cleaned_data["email"])
+        submission = None if exceeded else accept_submission(form.answers(), language=current_language())
+    if exceeded:
+        metrics.count_refused("rate_limit")
+        return too_many(request, exceeded)
+    if submission.status == SubmissionStatus.SUPPRESSED:
+        # Counted for operators only: the person sees the same answer as for any other address.
+        metrics.count_refused("suppressed")
+    else:
+        metrics.count_accepted()
+    tracing.annotate(submission_id=submission.pk)
+    # No flash message: the status page says where the submission is (services/status.py),
+    # and a signed message cookie would cost every submit its encoding and signature.
+    return redirect("summaries:status", token=submission.token)
 
 
 @require_GET

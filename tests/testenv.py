@@ -11,6 +11,8 @@ os.environ.setdefault("HTTPS", "0")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="summaries-test-"))
 os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="summaries-static-"))
+# prometheus-client reads it when first imported, which a test module may do while being collected.
+os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="summaries-metrics-"))
 # Tests that post many times must not trip the abuse limits; the limit tests turn them on.
 os.environ.setdefault("RATE_LIMIT_PER_IP", "0")
 os.environ.setdefault("RATE_LIMIT_PER_RECIPIENT", "0")

@@ -22,6 +22,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from summaries.models import Submission, SubmissionEvent, SubmissionStatus
+from summaries.observability import metrics
 from summaries.security.redaction import redact_addresses
 
 logger = logging.getLogger("summaries.state")
@@ -61,6 +62,7 @@ def record_events(submission_id: int, changes: list[tuple[str, str]]) -> None:
 
 def _log_changes(submission_id: int, changes: list[tuple[str, str]], worker: str) -> None:
     for status, detail in changes:
+        metrics.count_state_change(status)
         # One line per state change, with ids only: no personal data in logs. A mail server's
         # answer may quote the address, so addresses are redacted in the logged detail.
         logger.info(

@@ -2,6 +2,7 @@
 
 from summaries.i18n.languages import supported_language
 from summaries.models import Submission, SubmissionStatus
+from summaries.observability import tracing
 from summaries.services.claims import record_event
 from summaries.services.confirmation import initial_fields
 from summaries.services.suppression import SUPPRESSED_DETAIL, is_suppressed
@@ -22,4 +23,6 @@ def accept_submission(answers: dict, *, language: str | None = None) -> Submissi
         submission = Submission.objects.create(**answers, language=language, status=SubmissionStatus.SUPPRESSED)
         record_event(submission.pk, status=SubmissionStatus.SUPPRESSED, detail=SUPPRESSED_DETAIL)
         return submission
-    return Submission.objects.create(**answers, language=language, **initial_fields())
+    return Submission.objects.create(
+        **answers, language=language, **initial_fields(), trace_context=tracing.current_traceparent()
+    )

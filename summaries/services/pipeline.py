@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from summaries.i18n.languages import in_language
 from summaries.models import SubmissionStatus
+from summaries.observability import metrics, tracing
 from summaries.services.claims import Claim, claim, finish, hand_over, still_claimed
 from summaries.services.confirmation import send_confirmation_email
 from summaries.services.emailing import DeliveryError, send_summary_email
@@ -68,7 +69,8 @@ def process_submission(submission_id: int) -> None:
 def _render_then_send(rendering: Claim) -> None:
     submission = rendering.submission
     try:
-        pdf = render_summary_pdf(submission)
+        with tracing.span("render", submission_id=submission.pk), metrics.timed_render():
+            pdf = render_summary_pdf(submission)
     except SoftTimeLimitExceeded:
         _retry_or_fail(rendering, back_to=SubmissionStatus.RECEIVED, reason="Rendering took too long.")
         return
@@ -120,7 +122,8 @@ def _deliver(claimed: Claim, *, send: Send, done: str, on_retry: str, stamp: str
             if not still_claimed(claimed):
                 logger.info("submission=%s no longer ours (erased or taken over): not sending", claimed.submission.pk)
                 return
-            send(claimed.submission, connection=connection)
+            with tracing.send_span(claimed.submission), metrics.timed_send():
+                send(claimed.submission, connection=connection)
             accepted = True
             # From the server accepting the mail to this commit is the only place a crash can
             # cause a second copy (docs/reliability.md): nothing else happens in it, not even QUIT.
@@ -169,6 +172,7 @@ def _retry_or_fail(claimed: Claim, *, back_to: str, reason: str) -> None:
         final = f"{reason} Gave up after {attempts} attempts."
         finish(claimed, to=SubmissionStatus.FAILED, detail=final, last_error=final)
         return
+    metrics.count_retry("send" if claimed.submission.status != SubmissionStatus.RENDERING else "render")
     retry_at = timezone.now() + timedelta(seconds=retry_delay(attempts))
     finish(
         claimed,

@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from summaries.models import Submission
+from summaries.observability import tracing
 
 logger = logging.getLogger("summaries.publishing")
 
@@ -56,12 +57,13 @@ def publish(submission_id: int) -> bool:
     try:
         # retry=False: one bounded attempt (connection and socket timeouts from settings);
         # with RabbitMQ's publisher confirms, the wait for the confirm is bounded the same way.
-        current_app.send_task(
-            PROCESS_SUBMISSION_TASK,
-            args=(submission_id,),
-            retry=False,
-            confirm_timeout=settings.PUBLISH_TIMEOUT_SECONDS,
-        )
+        with tracing.span_for_submission("publish", submission_id):
+            current_app.send_task(
+                PROCESS_SUBMISSION_TASK,
+                args=(submission_id,),
+                retry=False,
+                confirm_timeout=settings.PUBLISH_TIMEOUT_SECONDS,
+            )
     except Exception as exc:  # noqa: BLE001 - any broker failure means "not published"
         logger.warning("submission=%s publish failed, left for a later try: %s", submission_id, type(exc).__name__)
         return False

@@ -108,6 +108,7 @@ class Stack:
             HTTPS="0",
             ALLOWED_HOSTS="127.0.0.1,localhost",
             DATA_DIR=str(self.data_dir),
+            PROMETHEUS_MULTIPROC_DIR=str(self.data_dir / "metrics"),
             STATIC_ROOT=str(self.root / "static"),
             DATABASE_URL=self.database_url,
             CELERY_BROKER_URL=self.broker_url,
