@@ -57,7 +57,7 @@ setup_test_environment()
 envelopes = []
 sentry_sdk.get_client().transport.capture_envelope = envelopes.append
 
-def broken_intake(answers):
+def broken_intake(answers, **options):
     raise RuntimeError(f"could not store {answers['email']}")
 
 views.accept_submission = broken_intake

@@ -10,6 +10,7 @@ from summaries.day_chart import counts_chart, nice_ceiling, waits_chart
 from summaries.models import Submission, SubmissionStatus
 from summaries.services.last_day import last_day_by_hour, percentile
 from summaries.tests.factories import make_submission
+from summaries.tests.staff_login import log_in_with_two_factors
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 5, 4, 15, 40, tzinfo=UTC)
@@ -68,7 +69,7 @@ def test_the_charts_put_one_bar_per_series_and_hour_and_one_point_per_hour_with_
 
 @pytest.fixture
 def operator(client):
-    client.force_login(User.objects.create(username="operator", is_staff=True, is_superuser=True))
+    log_in_with_two_factors(client, User.objects.create(username="operator", is_staff=True, is_superuser=True))
     return client
 
 
