@@ -68,7 +68,9 @@ class Submission(models.Model):
     saying = models.CharField(max_length=200, blank=True)
     dream_job = models.CharField(max_length=100, blank=True)
     # The language the form was filled in: its email and PDF are written in it (summaries/i18n/).
-    language = models.CharField(max_length=16, default=settings.LANGUAGE_CODE)
+    # The database's own defaults on the columns added since the first release let a web process
+    # of the release before, still running during a rolling deploy, or a bulk load, insert rows.
+    language = models.CharField(max_length=16, default=settings.LANGUAGE_CODE, db_default=settings.LANGUAGE_CODE)
 
     # The status page's address: unguessable, unlike the id.
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
@@ -97,7 +99,7 @@ class Submission(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     # The W3C traceparent of the POST that made the row, when tracing is on: the web never
     # publishes, so the workers continue its trace from here (observability/tracing.py).
-    trace_context = models.CharField(max_length=55, blank=True, default="", editable=False)
+    trace_context = models.CharField(max_length=55, blank=True, default="", db_default="", editable=False)
 
     class Meta:
         ordering = ["-created_at"]
