@@ -20,7 +20,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError, transacti
 from django.db import connection as database
 from django.utils import timezone
 
-from summaries.models import SubmissionStatus
+from summaries.models import Submission, SubmissionStatus
 from summaries.services.claims import Claim, claim, finish, hand_over
 from summaries.services.confirmation import send_confirmation_email
 from summaries.services.emailing import DeliveryError, send_summary_email
@@ -37,6 +37,10 @@ Send = Callable[..., None]
 
 
 def process_submission(submission_id: int) -> None:
+    if type(submission_id) is not int:
+        # A message not from us: its argument may be anything, personal data included, so only its type is logged.
+        logger.warning("dropped a message whose submission id is a %s, not a number", type(submission_id).__name__)
+        return
     # A row is in one state at a time, so at most one of these claims wins; the most common
     # one, a fresh submission to render, is tried first and costs the others nothing.
     rendering = claim(submission_id, waiting=SubmissionStatus.RECEIVED, leased=SubmissionStatus.RENDERING)
@@ -57,6 +61,9 @@ def process_submission(submission_id: int) -> None:
     if sending is not None:
         with sending.submission.pdf.open("rb") as stored:
             _send_summary(sending, pdf=stored.read())
+    elif not Submission.objects.filter(pk=submission_id).exists():
+        # Only a message no claim could use pays this read: a duplicate finds its row, a stray one does not.
+        logger.warning("submission=%s does not exist; its message is dropped", submission_id)
 
 
 def _render_then_send(rendering: Claim) -> None:
