@@ -23,6 +23,7 @@ from django.utils import timezone
 from summaries.models import Submission, SubmissionStatus
 from summaries.services.claims import Claim, claim, finish, hand_over
 from summaries.services.confirmation import send_confirmation_email
+from summaries.services.database_clock import database_now
 from summaries.services.emailing import DeliveryError, send_summary_email
 from summaries.services.mail_connections import mail_server_connection
 from summaries.services.rendering import render_summary_pdf
@@ -158,7 +159,8 @@ def _retry_or_fail(claimed: Claim, *, back_to: str, reason: str) -> None:
         final = f"{reason} Gave up after {attempts} attempts."
         finish(claimed, to=SubmissionStatus.FAILED, detail=final, last_error=final)
         return
-    retry_at = timezone.now() + timedelta(seconds=retry_delay(attempts))
+    # By the database's clock, as every "is it due?" is judged (services/database_clock.py).
+    retry_at = database_now() + timedelta(seconds=retry_delay(attempts))
     finish(
         claimed,
         to=back_to,
