@@ -3,8 +3,7 @@
 # which command would. Usage: scripts/system-packages.sh [runtime|test]
 #   runtime: Python's venv, WeasyPrint's Pango and HarfBuzz, and the fonts the PDF uses.
 #   test:    runtime, plus Chromium for the browser tests, poppler-utils for reading PDFs, and
-#            redis-server for the fault suite's own Redis (stopped, flushed and restarted by it), and
-#            faketime (libfaketime) for its worker whose clock runs ahead or behind.
+#            redis-server for the fault suite's own Redis (stopped, flushed and restarted by it).
 set -euo pipefail
 
 runtime=(
@@ -15,7 +14,7 @@ runtime=(
   # Arabic, Hebrew and symbols; Chinese, Japanese and Korean; colour emoji (CBDT, which WeasyPrint draws).
   fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji
 )
-test=(chromium poppler-utils redis-server faketime)
+test=(chromium poppler-utils redis-server)
 
 wanted=("${runtime[@]}")
 [ "${1:-runtime}" = "test" ] && wanted+=("${test[@]}")
