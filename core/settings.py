@@ -299,6 +299,10 @@ if BROKER_KIND in ("redis", "rediss"):
         # before (docs/reliability.md), so it is off.
         "ack_emulation": False,
     }
+    if BROKER_KIND == "redis":
+        # A message that is not a kombu message is dropped with a log line instead of stopping
+        # the worker (see the module). rediss:// keeps kombu's own, which sets up its TLS.
+        CELERY_BROKER_TRANSPORT = "core.redis_broker:Transport"
 elif BROKER_KIND in ("amqp", "amqps", "pyamqp"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # Publisher confirms: a publish returns once RabbitMQ has taken the message, and fails
@@ -346,6 +350,8 @@ CELERY_WORKER_PROC_ALIVE_TIMEOUT = 30
 # checks) instead, so that a job does not open a new connection.
 CELERY_DB_REUSE_MAX = 2**31
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Bad messages (undecodable, unknown or invalid tasks) are logged without their content.
+CELERY_WORKER_CONSUMER = "summaries.worker_consumer:Consumer"
 # Two queues, both consumed by a plain `celery worker`: the PDF jobs, and the sweep on its
 # own so that a backlog of PDF jobs never delays it (docs/deploy.md, "Queues").
 SUMMARY_QUEUE = env_str("SUMMARY_QUEUE", "summaries")

@@ -12,7 +12,6 @@ Every change is one short transaction: the conditional UPDATE and the events tha
 import logging
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from functools import partial
 
 from celery import current_task
@@ -24,6 +23,7 @@ from django.utils import timezone
 from summaries.models import Submission, SubmissionEvent, SubmissionStatus
 from summaries.observability import metrics
 from summaries.security.redaction import redact_addresses
+from summaries.services.database_clock import DatabaseTime, database_time, now_sql
 
 logger = logging.getLogger("summaries.state")
 
@@ -75,14 +75,17 @@ def _log_changes(submission_id: int, changes: list[tuple[str, str]], worker: str
         )
 
 
-def _fresh_lease(now: datetime) -> dict:
-    """The fields a claim writes; the message that woke us is spent, the lease covers the row."""
+def _fresh_lease() -> dict:
+    """The fields a claim writes; the message that woke us is spent, the lease covers the row.
+
+    The lease runs out by the database's clock, whatever this host's says (services/database_clock.py).
+    """
     return {
         "lease_owner": uuid.uuid4().hex,
-        "lease_until": now + timedelta(seconds=settings.SUBMISSION_LEASE_SECONDS),
+        "lease_until": database_time(plus_seconds=settings.SUBMISSION_LEASE_SECONDS),
         "next_attempt_at": None,
         "enqueued_at": None,
-        "updated_at": now,
+        "updated_at": database_time(),
     }
 
 
@@ -110,11 +113,18 @@ def _change_row(
     caller's transaction neither takes a savepoint: an error fails the whole of it.
     """
     table, column = connection.ops.quote_name(Submission._meta.db_table), partial(_column, Submission)
-    assignments = [f"{column(name)} = %s" for name in values]
+    assignments, params = [], []
+    for name, value in values.items():
+        if isinstance(value, DatabaseTime):
+            assignments.append(f"{column(name)} = {value.sql}")
+            params.extend(value.params)
+        else:
+            assignments.append(f"{column(name)} = %s")
+            params.append(_db_value(Submission, name, value))
     if count_attempt:
         assignments.append(f"{column('attempts')} = {column('attempts')} + 1")
     update = f"UPDATE {table} SET {', '.join(assignments)} WHERE {condition} RETURNING *"
-    params = [_db_value(Submission, name, value) for name, value in values.items()] + condition_params
+    params += condition_params
     if connection.vendor == "postgresql":
         worker = current_worker()
         logged, logged_params = _insert_events_of_changed(events, worker=worker)
@@ -154,18 +164,21 @@ def _spelled_out(events: list[tuple[str, str | None]], row: Submission) -> list[
 
 
 def claim(submission_id: int, *, waiting: str, leased: str) -> Claim | None:
-    """Take the row from `waiting` (when due) or from an expired `leased`, into `leased`; None if not ours."""
-    values = {"status": leased, **_fresh_lease(timezone.now())}
-    now = _db_value(Submission, "updated_at", values["updated_at"])
-    column = partial(_column, Submission)
+    """Take the row from `waiting` (when due) or from an expired `leased`, into `leased`; None if not ours.
+
+    "Due" and "expired" are judged by the database's clock, so a host whose own clock is off can
+    neither take a live lease nor leave a dead one waiting past its end.
+    """
+    values = {"status": leased, **_fresh_lease()}
+    column, now = partial(_column, Submission), now_sql()
     claimable = (
         f"{column('id')} = %s AND ("
-        f"({column('status')} = %s AND ({column('next_attempt_at')} IS NULL OR {column('next_attempt_at')} <= %s))"
-        f" OR ({column('status')} = %s AND {column('lease_until')} < %s))"
+        f"({column('status')} = %s AND ({column('next_attempt_at')} IS NULL OR {column('next_attempt_at')} <= {now}))"
+        f" OR ({column('status')} = %s AND {column('lease_until')} < {now}))"
     )
     submission = _change_row(
         claimable,
-        [submission_id, waiting, now, leased, now],
+        [submission_id, waiting, leased],
         values=values,
         events=[(leased, None)],
         count_attempt=True,
@@ -182,7 +195,7 @@ def _still_ours(claim: Claim) -> tuple[str, list]:
 
 def finish(claim: Claim, *, to: str, detail: str = "", **fields) -> bool:
     """Move a claimed row on to `to`, writing `fields` too, only if the claim is still ours."""
-    values = {"status": to, "lease_owner": "", "lease_until": None, "updated_at": timezone.now(), **fields}
+    values = {"status": to, "lease_owner": "", "lease_until": None, "updated_at": database_time(), **fields}
     finished = _change_row(*_still_ours(claim), values=values, events=[(to, detail)]) is not None
     if not finished:
         logger.warning("submission=%s lost its lease before reaching %s", claim.submission.pk, to)
@@ -195,7 +208,7 @@ def hand_over(claim: Claim, *, done: str, then: str, detail: str = "", **fields)
     The same as finish() followed by claim(), in one conditional UPDATE: both state changes are
     recorded, and the next step starts on its first attempt. None if the claim was lost.
     """
-    values = {"status": then, "attempts": 1, **_fresh_lease(timezone.now()), **fields}
+    values = {"status": then, "attempts": 1, **_fresh_lease(), **fields}
     submission = _change_row(*_still_ours(claim), values=values, events=[(done, detail), (then, None)])
     if submission is None:
         logger.warning("submission=%s lost its lease before reaching %s", claim.submission.pk, done)

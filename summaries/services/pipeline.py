@@ -21,10 +21,11 @@ from django.db import connection as database
 from django.utils import timezone
 
 from summaries.i18n.languages import in_language
-from summaries.models import SubmissionStatus
+from summaries.models import Submission, SubmissionStatus
 from summaries.observability import metrics, tracing
 from summaries.services.claims import Claim, claim, finish, hand_over, still_claimed
 from summaries.services.confirmation import send_confirmation_email
+from summaries.services.database_clock import database_now
 from summaries.services.emailing import DeliveryError, send_summary_email
 from summaries.services.mail_connections import mail_server_connection
 from summaries.services.rendering import render_summary_pdf
@@ -40,6 +41,10 @@ Send = Callable[..., None]
 
 
 def process_submission(submission_id: int) -> None:
+    if type(submission_id) is not int:
+        # A message not from us: its argument may be anything, personal data included, so only its type is logged.
+        logger.warning("dropped a message whose submission id is a %s, not a number", type(submission_id).__name__)
+        return
     # A row is in one state at a time, so at most one of these claims wins; the most common
     # one, a fresh submission to render, is tried first and costs the others nothing.
     # Each job is written in its submission's language, activated around the job only: the
@@ -64,6 +69,9 @@ def process_submission(submission_id: int) -> None:
     if sending is not None:
         with sending.submission.pdf.open("rb") as stored, in_language(sending.submission.language):
             _send_summary(sending, pdf=stored.read())
+    elif not Submission.objects.filter(pk=submission_id).exists():
+        # Only a message no claim could use pays this read: a duplicate finds its row, a stray one does not.
+        logger.warning("submission=%s does not exist; its message is dropped", submission_id)
 
 
 def _render_then_send(rendering: Claim) -> None:
@@ -173,7 +181,8 @@ def _retry_or_fail(claimed: Claim, *, back_to: str, reason: str) -> None:
         finish(claimed, to=SubmissionStatus.FAILED, detail=final, last_error=final)
         return
     metrics.count_retry("send" if claimed.submission.status != SubmissionStatus.RENDERING else "render")
-    retry_at = timezone.now() + timedelta(seconds=retry_delay(attempts))
+    # By the database's clock, as every "is it due?" is judged (services/database_clock.py).
+    retry_at = database_now() + timedelta(seconds=retry_delay(attempts))
     finish(
         claimed,
         to=back_to,

@@ -13,7 +13,7 @@ from celery import current_app
 from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.db.models.functions import Now
 
 from summaries.models import Submission
 from summaries.observability import tracing
@@ -48,7 +48,8 @@ def take_for_publishing(submissions: QuerySet, *, limit: int) -> list[int]:
     with transaction.atomic():
         locked = submissions.filter(pk__in=candidates).select_for_update(skip_locked=True)
         taken = list(locked.values_list("pk", flat=True))
-        Submission.objects.filter(pk__in=taken).update(enqueued_at=timezone.now())
+        # The database's clock, against which the sweep judges how long a message has been out.
+        Submission.objects.filter(pk__in=taken).update(enqueued_at=Now())
     return taken
 
 

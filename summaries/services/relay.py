@@ -9,7 +9,7 @@ failed ones reopened and retries whose time has come all wait the same way.
 from datetime import datetime
 
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.db.models.functions import Now
 
 from summaries.models import Submission, due
 from summaries.services.publishing import publish_each
@@ -19,8 +19,8 @@ RELAY_BATCH_SIZE = 50
 
 
 def unpublished_submissions(*, now: datetime | None = None) -> QuerySet:
-    """Rows waiting for a worker, due, with no message out, oldest first."""
-    return Submission.objects.filter(due(now or timezone.now()), enqueued_at__isnull=True).order_by("created_at")
+    """Rows waiting for a worker, due (by the database's clock, or at `now`), with no message out, oldest first."""
+    return Submission.objects.filter(due(now or Now()), enqueued_at__isnull=True).order_by("created_at")
 
 
 def publish_new_submissions() -> tuple[int, bool]:

@@ -11,20 +11,22 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.db.models.functions import Now
 
 from summaries.models import LEASED_STATUSES, Submission, due
+from summaries.services.database_clock import ago
 from summaries.services.publishing import publish_each
 
 BATCH_SIZE = 500
 
 
 def stalled_submissions(*, now: datetime | None = None) -> QuerySet:
-    now = now or timezone.now()
+    """Judged by the database's clock (services/database_clock.py), or at `now` when given."""
+    requeue_after = settings.SUBMISSION_REQUEUE_AFTER_SECONDS
+    message_lost_before = now - timedelta(seconds=requeue_after) if now else ago(requeue_after)
+    now = now or Now()
     abandoned = Q(status__in=LEASED_STATUSES, lease_until__lt=now)
-    no_live_message = Q(enqueued_at__isnull=True) | Q(
-        enqueued_at__lt=now - timedelta(seconds=settings.SUBMISSION_REQUEUE_AFTER_SECONDS)
-    )
+    no_live_message = Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=message_lost_before)
     return Submission.objects.filter((due(now) | abandoned) & no_live_message).order_by("created_at")
 
 

@@ -169,7 +169,10 @@ class Stack:
             "web",
             [
                 str(BIN / "gunicorn"),
-                "core.wsgi",
+                # As the Procfile runs it: the asyncio worker, so slow clients hold no worker.
+                "core.asgi",
+                "--worker-class",
+                "asgi",
                 "--bind",
                 f"127.0.0.1:{self.web_port}",
                 "--workers",
