@@ -1,6 +1,7 @@
 """`make bench`: run the benchmarks, print the results table, optionally save it as JSON.
 
 python -m bench [--quick] [--only NAME ...] [--broker embedded|redis] [--database sqlite|postgres]
+python -m bench --soak [--minutes 30]    (the chaos soak, bench/soak.py)
 """
 
 import argparse
@@ -54,7 +55,14 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--broker", choices=["embedded", "redis"], default="embedded")
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--soak", action="store_true", help="the chaos soak on Redis + PostgreSQL instead")
+    parser.add_argument("--minutes", type=float, default=30, help="how long the soak submits (default 30)")
     options = parser.parse_args(argv)
+    if options.soak:
+        from bench import soak
+
+        print(soak.run(options.minutes), flush=True)
+        return 0
 
     backend = Backend(options.broker, options.database)
     command = " ".join(["python -m bench", *argv])

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 from celery import Celery, beat, signals
+from kombu.utils.objects import cached_property
 
 from summaries.worker_heartbeat import Heartbeat
 from summaries.worker_relay import Relay
@@ -23,6 +24,11 @@ class SummariesCelery(Celery):
 
         options = {**settings.BROKER_PUBLISH_TRANSPORT_OPTIONS, **(kwargs.pop("transport_options", None) or {})}
         return super().connection_for_write(url, transport_options=options, **kwargs)
+
+    @cached_property
+    def Worker(self):
+        """The worker program (core/celery_worker.py), imported only by a worker."""
+        return self.subclass_with_self("core.celery_worker:Worker")
 
 
 class Scheduler(beat.PersistentScheduler):

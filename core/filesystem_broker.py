@@ -15,6 +15,7 @@ import os
 import shutil
 import threading
 import uuid
+from contextlib import suppress
 from functools import cached_property
 from queue import Empty
 from time import monotonic, monotonic_ns
@@ -46,6 +47,10 @@ class Channel(filesystem.Channel):
                 handle.write(str_to_bytes(dumps(payload)))
             os.replace(partial, final)
         except OSError as exc:
+            # A full disk leaves a half-written file that no reader would ever take: it would
+            # only hold on to the space the next publish needs.
+            with suppress(OSError):
+                os.remove(partial)
             raise filesystem.ChannelError(f"Cannot add file {final!r} to directory") from exc
 
     def _get(self, queue):

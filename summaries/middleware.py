@@ -1,9 +1,10 @@
-"""A database that cannot be reached gets a clear 503 page, not a 500 with a traceback."""
+"""A database that cannot be reached, or can only read, gets a clear 503 page, not a 500 with a traceback."""
 
 import logging
 
-from django.db import DatabaseError, InterfaceError, OperationalError
 from django.shortcuts import render
+
+from summaries.database_errors import database_unavailable
 
 logger = logging.getLogger("summaries.availability")
 
@@ -16,7 +17,7 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, (OperationalError, InterfaceError)) or type(exception) is DatabaseError:
+        if database_unavailable(exception):
             logger.error("database unavailable: %s", type(exception).__name__)
             response = render(request, "summaries/unavailable.html", status=503)
             response["Retry-After"] = "30"

@@ -20,7 +20,12 @@ class OutboxEmailBackend(BaseEmailBackend):
             stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
             final = outbox / f"{stamp}-{uuid.uuid4().hex[:8]}.eml"
             partial = final.with_suffix(".partial")
-            partial.write_bytes(message.message().as_bytes(linesep="\r\n"))
-            # Renamed into place whole, so the outbox page never shows half a message.
-            os.replace(partial, final)
+            try:
+                partial.write_bytes(message.message().as_bytes(linesep="\r\n"))
+                # Renamed into place whole, so the outbox page never shows half a message.
+                os.replace(partial, final)
+            except OSError:
+                # A full disk: the send is retried later, and half a message would only take space.
+                partial.unlink(missing_ok=True)
+                raise
         return len(email_messages)

@@ -16,10 +16,11 @@ from functools import partial
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import DatabaseError, InterfaceError, OperationalError, transaction
+from django.db import DatabaseError, transaction
 from django.db import connection as database
 from django.utils import timezone
 
+from summaries.database_errors import database_unavailable
 from summaries.i18n.languages import in_language
 from summaries.models import Submission, SubmissionStatus
 from summaries.observability import metrics, tracing
@@ -160,7 +161,9 @@ def _record_delivered(claimed: Claim, *, done: str, stamp: str | None) -> None:
         try:
             finish(claimed, to=done, last_error="", **stamped)
             return
-        except (OperationalError, InterfaceError) as exc:
+        except DatabaseError as exc:
+            if not database_unavailable(exc):
+                raise
             logger.warning("submission=%s sent, but recording it failed (%s); trying again", claimed.submission.pk, exc)
             with suppress(DatabaseError):
                 database.close()

@@ -56,15 +56,23 @@ def take_for_publishing(submissions: QuerySet, *, limit: int) -> list[int]:
 def publish(submission_id: int) -> bool:
     """Publish one message for the row; False on any broker trouble (the caller marks it unpublished)."""
     try:
-        # retry=False: one bounded attempt (connection and socket timeouts from settings);
-        # with RabbitMQ's publisher confirms, the wait for the confirm is bounded the same way.
-        with tracing.span_for_submission("publish", submission_id):
-            current_app.send_task(
-                PROCESS_SUBMISSION_TASK,
-                args=(submission_id,),
-                retry=False,
-                confirm_timeout=settings.PUBLISH_TIMEOUT_SECONDS,
-            )
+        with current_app.producer_or_acquire() as producer:
+            try:
+                # retry=False: one bounded attempt (connection and socket timeouts from settings);
+                # with RabbitMQ's publisher confirms, the wait for the confirm is bounded the same way.
+                with tracing.span_for_submission("publish", submission_id):
+                    current_app.send_task(
+                        PROCESS_SUBMISSION_TASK,
+                        args=(submission_id,),
+                        retry=False,
+                        confirm_timeout=settings.PUBLISH_TIMEOUT_SECONDS,
+                        producer=producer,
+                    )
+            except Exception:
+                # No goodbye on a connection that failed: RabbitMQ under a memory alarm no longer
+                # reads a connection that published, and would never answer its close.
+                producer.connection.collect()
+                raise
     except Exception as exc:  # noqa: BLE001 - any broker failure means "not published"
         logger.warning("submission=%s publish failed, left for a later try: %s", submission_id, type(exc).__name__)
         return False

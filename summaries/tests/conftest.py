@@ -1,3 +1,6 @@
+from contextlib import contextmanager
+from types import SimpleNamespace
+
 import pytest
 
 from summaries.services.publishing import PROCESS_SUBMISSION_TASK
@@ -16,6 +19,15 @@ class FakeBroker:
         self.refusing = False
         self.tried: list[int] = []
         self.published: list[int] = []
+        # Connections dropped without a goodbye after a failed publish.
+        self.collected = 0
+
+    @contextmanager
+    def producer_or_acquire(self, producer=None):
+        yield SimpleNamespace(connection=SimpleNamespace(collect=self._collect))
+
+    def _collect(self):
+        self.collected += 1
 
     def send_task(self, name, args=(), **options):
         assert name == PROCESS_SUBMISSION_TASK

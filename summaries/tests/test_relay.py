@@ -94,6 +94,14 @@ def test_a_refusing_broker_is_tried_once_per_tick_and_the_rows_stay_waiting(refu
     assert unpublished_submissions().count() == 3
 
 
+
+def test_a_failed_publish_drops_its_connection_without_a_goodbye(broker, refusing_broker):
+    # RabbitMQ under a memory alarm never answers a close on a connection that published.
+    make_submission(enqueued_at=None)
+    publish_new_submissions()
+    assert broker.collected == 1
+
+
 # Outside a test transaction: a tick begins as the worker's timer does, by closing broken connections.
 @pytest.mark.django_db(transaction=True)
 def test_the_relay_rests_after_a_refusal_then_tries_again(broker, refusing_broker, monkeypatch):

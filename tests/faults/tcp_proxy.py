@@ -14,8 +14,9 @@ from tests.integration.ports import free_port
 
 
 class TcpProxy:
-    def __init__(self, target_host: str, target_port: int):
+    def __init__(self, target_host: str, target_port: int, listen_host: str = "127.0.0.1"):
         self.target = (target_host, target_port)
+        self.listen_host = listen_host
         self.port = free_port()
         self._links: set[socket.socket] = set()
         self._lock = threading.Lock()
@@ -24,20 +25,20 @@ class TcpProxy:
         self._listener: socket.socket | None = None
 
     @classmethod
-    def in_front_of(cls, url: str) -> "TcpProxy":
+    def in_front_of(cls, url: str, listen_host: str = "127.0.0.1") -> "TcpProxy":
         parts = urlsplit(url)
-        return cls(parts.hostname, parts.port)
+        return cls(parts.hostname, parts.port, listen_host)
 
     def url_for(self, url: str) -> str:
         """`url` with its host and port replaced by the proxy's."""
         parts = urlsplit(url)
         userinfo, at, _ = parts.netloc.rpartition("@")
-        return urlunsplit(parts._replace(netloc=f"{userinfo}{at}127.0.0.1:{self.port}"))
+        return urlunsplit(parts._replace(netloc=f"{userinfo}{at}{self.listen_host}:{self.port}"))
 
     def start(self) -> "TcpProxy":
         listener = socket.socket()
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(("127.0.0.1", self.port))
+        listener.bind((self.listen_host, self.port))
         listener.listen(128)
         self._listener = listener
         threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
