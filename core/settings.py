@@ -309,6 +309,13 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULER = "core.celery:Scheduler"
 # Answers and PDFs are deleted this many days after submission (0 keeps them forever).
 RETENTION_DAYS = env_int("RETENTION_DAYS", 30)
+# The PDF goes sooner: the email carries it, and the status page's download is for the days after.
+PDF_RETENTION_DAYS = env_int("PDF_RETENTION_DAYS", 7)
+if RETENTION_DAYS and PDF_RETENTION_DAYS > RETENTION_DAYS:
+    raise ImproperlyConfigured(
+        f"PDF_RETENTION_DAYS ({PDF_RETENTION_DAYS}) must not exceed RETENTION_DAYS ({RETENTION_DAYS}):"
+        " a PDF is deleted with its submission at the latest."
+    )
 
 # --- The pipeline's guarantees (see docs/reliability.md).
 # A claimed row belongs to its worker this long; a longer time limit would let two workers overlap.

@@ -5,6 +5,8 @@ as JSON until the submission is done, so both always say the same thing.
 """
 
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from summaries.models import Submission, SubmissionStatus
 
@@ -51,6 +53,19 @@ FAILED_MESSAGES = {
 }
 
 
+def _pdf_removed_message(submission: Submission, step: str) -> str:
+    """What the page says once PDF_RETENTION_DAYS have passed and the PDF is gone."""
+    date = date_format(submission.pdf_removed_at, "DATE_FORMAT")
+    if step == "failed":
+        return gettext("We could not email your summary, and its PDF was deleted from this site on %(date)s.") % {
+            "date": date
+        }
+    return gettext(
+        "Your summary has been emailed to you. Its PDF was deleted from this site on %(date)s: "
+        "the email has it attached."
+    ) % {"date": date}
+
+
 def steps_of(submission: Submission) -> list[str]:
     return CONFIRMED_STEPS if submission.confirmation_token else STEPS
 
@@ -58,7 +73,7 @@ def steps_of(submission: Submission) -> list[str]:
 def _failed_step(submission: Submission) -> str:
     if submission.confirmation_token and not submission.confirmed_at:
         return "confirm"
-    return "sending" if submission.pdf else "rendering"
+    return "sending" if submission.pdf or submission.pdf_removed_at else "rendering"
 
 
 def progress(submission: Submission) -> list[dict]:
@@ -82,7 +97,9 @@ def progress(submission: Submission) -> list[dict]:
 def status_payload(submission: Submission) -> dict:
     step = STEP_OF_STATUS[submission.status]
     retrying = bool(submission.last_error) and step not in ("sent", "failed")
-    if step == "failed":
+    if submission.pdf_removed_at:
+        message = _pdf_removed_message(submission, step)
+    elif step == "failed":
         message = FAILED_MESSAGES[_failed_step(submission)]
     else:
         message = RETRYING_MESSAGE if retrying else MESSAGES[step]
@@ -94,5 +111,6 @@ def status_payload(submission: Submission) -> dict:
         "retrying": retrying,
         "reason": submission.last_error if step == "failed" else "",
         "pdf_url": reverse("summaries:pdf", args=[submission.token]) if submission.pdf else None,
+        "pdf_removed_at": submission.pdf_removed_at.isoformat() if submission.pdf_removed_at else None,
         "done": step in ("sent", "failed"),
     }
