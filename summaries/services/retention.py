@@ -75,7 +75,8 @@ def remove_old_pdfs() -> int:
             Submission.objects.filter(pk__in=[pk for pk, _ in rows]).update(pdf="", pdf_removed_at=timezone.now())
         delete_files([name for _, name in rows])
         removed += len(rows)
-        pause_between_batches()
+        if len(batch) == BATCH_SIZE:
+            pause_between_batches()
     if removed:
         logger.info("retention removed %s PDFs older than %s days", removed, settings.PDF_RETENTION_DAYS)
     return removed
@@ -95,7 +96,9 @@ def delete_expired_submissions() -> int:
             Submission.objects.filter(pk__in=[pk for pk, _ in batch]).delete()
         delete_files([name for _, name in batch if name])
         deleted += len(batch)
-        pause_between_batches()
+        if len(batch) == BATCH_SIZE:
+            # More may follow: let a waiting writer in first.
+            pause_between_batches()
     # PDFs whose row is gone some other way (an admin delete) are caught by their own age.
     StoredFile.objects.filter(name__startswith="summaries/", created_at__lt=cutoff).delete()
     if deleted:

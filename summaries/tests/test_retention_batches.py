@@ -52,7 +52,8 @@ def test_expired_submissions_go_in_batches_each_committed_before_the_next(settin
 
     assert retention.delete_expired_submissions() == 5
 
-    assert [look["submissions"] for look in between_batches] == [4, 2, 1]
+    # A pause after each full batch (more may follow), none after the last, short one.
+    assert [look["submissions"] for look in between_batches] == [4, 2]
     assert not any(look["in_transaction"] for look in between_batches)
     assert list(Submission.objects.values_list("pk", flat=True)) == [kept.pk]
     assert list(StoredFile.objects.values_list("name", flat=True)) == [kept.pdf.name]
