@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.benchmarks import burst, e2e_latency, memory, operations, render, submit_latency, throughput
+from bench.benchmarks import burst, e2e_latency, memory, operations, purge, render, submit_latency, throughput
 from bench.environment import Backend, environment, fill_history
 from bench.report import Row, table, to_json
 
@@ -25,6 +25,7 @@ BENCHMARKS = {
     "memory": memory.run,
     "burst": burst.run,
     "operations": operations.run,
+    "purge": purge.run,
 }
 # With --history: how much slower (or, for a rate, how much less) the full database may be.
 HISTORY_GOAL = "<= 1.2"
