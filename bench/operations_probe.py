@@ -7,7 +7,8 @@ Each round runs every operation once, in turn: a relay tick, a sweep, a worker's
 status, searched by an address), its pipeline overview, and a retention run. Pages go through
 Django's test client (views, queries and templates, without gunicorn in front). The status
 page and the search pick a different past submission each round. A database with fewer than a
-page of submissions gets a page first, so that both render the same number of rows. Prints one JSON line: each
+page of sent and a page of failed submissions gets them first, so that both render the same
+number of rows. Prints one JSON line: each
 operation's times in seconds.
 """
 
@@ -43,12 +44,15 @@ def _get(client: Client, path: str, **params) -> None:
 
 
 def one_page() -> None:
-    """At least a page of the admin's list, so that an empty database renders as many rows as a full one."""
-    missing = 101 - Submission.objects.count()
-    if missing > 0:
+    """A page of sent and one of failed submissions, so that an empty database's list (plain and
+    filtered by status) renders as many rows as a full one's."""
+    for status in ("sent", "failed"):
+        missing = 101 - Submission.objects.filter(status=status).count()
         Submission.objects.bulk_create(
-            Submission(email=f"page{i}@example.com", name="Page", about="-", hobby="-", color="Red", status="sent")
-            for i in range(missing)
+            Submission(
+                email=f"page-{status}{i}@example.com", name="Page", about="-", hobby="-", color="Red", status=status
+            )
+            for i in range(max(missing, 0))
         )
 
 
