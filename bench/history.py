@@ -87,7 +87,7 @@ def history(count: int, *, now: datetime, first_id: int, seed: int = 7) -> Itera
     """Each past submission's fields, its events, and which PDF it keeps (0 none, 1 Latin, 2 many scripts)."""
     rng = random.Random(seed)
     span = timedelta(days=settings.RETENTION_DAYS or 30) - timedelta(minutes=1)
-    pdf_days = getattr(settings, "PDF_RETENTION_DAYS", 0)
+    pdf_days = settings.PDF_RETENTION_DAYS
     pdf_cutoff = now - timedelta(days=pdf_days) if pdf_days else None
     starts = sorted(rng.random() for _ in range(count))
     for offset, share in enumerate(starts):
@@ -123,9 +123,8 @@ def history(count: int, *, now: datetime, first_id: int, seed: int = 7) -> Itera
                 events += [("sent", "", done)]
         fields["updated_at"] = events[-1][2]
         if pdf_kind and pdf_cutoff and created < pdf_cutoff:
-            fields["pdf"] = ""
-            if any(f.attname == "pdf_removed_at" for f in Submission._meta.concrete_fields):
-                fields["pdf_removed_at"] = created + timedelta(days=pdf_days)
+            # As the retention job leaves it: the PDF gone, the answers kept.
+            fields.update(pdf="", pdf_removed_at=created + timedelta(days=pdf_days))
             pdf_kind = 0
         rows = [{"submission_id": pk, "status": s, "detail": d, "at": t, "worker": worker} for s, d, t in events]
         yield fields, rows, pdf_kind
