@@ -1,7 +1,7 @@
 """A paginator for the admin's submission list that never counts the whole table.
 
 Django's admin counts every matching row on each page view, which reads the whole table (a
-million rows after a month). This one counts at most COUNT_LIMIT + 1 of them: up to the limit
+million rows after a month). This one counts at most COUNT_LIMIT + 1 of them (ten pages): up to the limit
 the count is exact; past it the list says "more than" the limit, and offers the pages up to
 it. Older submissions are found by filtering (status, date received) or searching an address,
 which are served by indexes.
@@ -11,7 +11,7 @@ from functools import cached_property
 
 from django.core.paginator import Paginator
 
-COUNT_LIMIT = 10_000
+COUNT_LIMIT = 1_000
 
 
 class BoundedCountPaginator(Paginator):

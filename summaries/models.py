@@ -104,8 +104,9 @@ class Submission(models.Model):
             models.Index(
                 fields=["created_at"], condition=models.Q(status__in=ACTIVE_STATUSES), name="summaries_active_idx"
             ),
-            # The admin's list filtered by status, newest first; the overview's recent counts.
-            models.Index(fields=["status", "created_at"], name="summaries_status_created_idx"),
+            # The admin's list filtered by status, newest first (its whole order, id too, so that a
+            # page or its bounded count reads only the rows it needs); the overview's recent counts.
+            models.Index(fields=["status", "created_at", "id"], name="summaries_status_created_idx"),
             # The admin's search: a whole address, in any case.
             models.Index(Lower("email"), name="summaries_email_lower_idx"),
             # The PDFs still kept, oldest first: what the retention job removes at PDF_RETENTION_DAYS.

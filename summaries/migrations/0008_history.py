@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="submission",
-            index=models.Index(fields=["status", "created_at"], name="summaries_status_created_idx"),
+            index=models.Index(fields=["status", "created_at", "id"], name="summaries_status_created_idx"),
         ),
         migrations.AddIndex(
             model_name="submission",
