@@ -154,3 +154,33 @@ def test_every_operation_reads_through_an_index_on_a_big_history(make_stack):
                 on_big_table = target.startswith(BIG_TABLES)
                 assert not (node_type == "Seq Scan" and on_big_table), (name, plan)
                 assert read <= HISTORY // 10, (name, node_type, target, read, plan["sql"])
+
+
+REPEATED = """
+import json
+from django.db import connection
+from summaries.services.relay import publish_new_submissions
+from summaries.services.sweep import sweep_stalled_submissions
+from summaries.tests.factories import make_submission
+
+make_submission(status="sent")
+for _ in range(15):
+    publish_new_submissions()
+    sweep_stalled_submissions()
+with connection.cursor() as cursor:
+    cursor.execute("SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements")
+    prepared = [row for row in cursor.fetchall() if "enqueued_at" in row[0]]
+print(json.dumps({"prepared": len(prepared), "generic_plans": sum(row[1] for row in prepared)}))
+"""
+
+
+def test_prepared_statements_are_never_run_with_a_generic_plan(make_stack):
+    # A generic plan sees the relay's statuses as unknown parameters, guesses that every row
+    # matches, and walks the whole history in created_at order (seconds on a million rows).
+    with fresh_postgres_database() as database_url:
+        stack = make_stack(database_url=database_url, extra_env={"DATABASE_PREPARED_STATEMENTS": "true"})
+        stack.manage("migrate", "--noinput", "-v0")
+        seen = json.loads(stack.manage("shell", "-c", REPEATED).strip().splitlines()[-1])
+
+    assert seen["prepared"] >= 2
+    assert seen["generic_plans"] == 0
