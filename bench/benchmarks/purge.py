@@ -61,7 +61,8 @@ def run(env: Environment, quick: bool) -> list[Row]:
     output, errors = purge.communicate()
     if purge.returncode != 0:
         raise RuntimeError(f"the purge failed:\n{errors[-3000:]}")
-    note = f"{filled['submissions']:,} rows purged in {took:.0f} s ({output.strip()}); {len(during)} submits during"
+    reported = output.strip().splitlines()[-1] if output.strip() else "no output"
+    note = f"{filled['submissions']:,} rows purged in {took:.0f} s ({reported}); {len(during)} submits during"
     return [
         Row(
             "purge",
