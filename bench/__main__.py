@@ -1,7 +1,10 @@
 """`make bench`: run the benchmarks, print the results table, optionally save it as JSON.
 
-python -m bench [--quick] [--only NAME ...] [--broker embedded|redis] [--database sqlite|postgres]
+python -m bench [--quick] [--only NAME ...] [--broker embedded|redis] [--database sqlite|postgres] [--history N]
 python -m bench --soak [--minutes 30]    (the chaos soak, bench/soak.py)
+
+With --history N, every benchmark runs twice in the same run: on an empty database, and on one
+holding N past submissions (bench/history.py); the table compares the second with the first.
 """
 
 import argparse
@@ -11,8 +14,18 @@ import sys
 import time
 from pathlib import Path
 
-from bench.benchmarks import burst, e2e_latency, languages, memory, render, submit_latency, throughput
-from bench.environment import Backend, environment
+from bench.benchmarks import (
+    burst,
+    e2e_latency,
+    languages,
+    memory,
+    operations,
+    purge,
+    render,
+    submit_latency,
+    throughput,
+)
+from bench.environment import Backend, environment, fill_history
 from bench.report import Row, table, to_json
 
 BENCHMARKS = {
@@ -23,7 +36,12 @@ BENCHMARKS = {
     "memory": memory.run,
     "burst": burst.run,
     "languages": languages.run,
+    "operations": operations.run,
+    "purge": purge.run,
 }
+# With --history: how much slower (or, for a rate, how much less) the full database may be.
+HISTORY_GOAL = "<= 1.2"
+HISTORY_RATE_GOAL = ">= 0.83"
 
 
 def machine() -> dict:
@@ -57,12 +75,17 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--soak", action="store_true", help="the chaos soak on Redis + PostgreSQL instead")
     parser.add_argument("--minutes", type=float, default=30, help="how long the soak submits (default 30)")
+    parser.add_argument(
+        "--history", type=int, metavar="N", help="compare an empty database with one of N past submissions"
+    )
     options = parser.parse_args(argv)
     if options.soak:
         from bench import soak
 
         print(soak.run(options.minutes), flush=True)
         return 0
+    if options.history:
+        return main_with_history(options, argv)
 
     backend = Backend(options.broker, options.database)
     command = " ".join(["python -m bench", *argv])
@@ -80,6 +103,53 @@ def main(argv: list[str]) -> int:
             print(table(new_rows), f"\n   ({time.monotonic() - started:.0f} s)", flush=True)
     context["load_average_after"] = os.getloadavg()
     print(f"\n== {backend.label}{' (quick)' if options.quick else ''}\n{table(rows)}")
+    if options.json:
+        options.json.write_text(to_json(rows, context))
+    return 1 if any(row.met is False for row in rows) and not options.quick else 0
+
+
+def run_one(name: str, env, quick: bool, label: str) -> list[Row]:
+    started = time.monotonic()
+    print(f"-- {name} ({label}) ...", flush=True)
+    env.reset()
+    rows = BENCHMARKS[name](env, quick)
+    print(table(rows), f"\n   ({time.monotonic() - started:.0f} s)", flush=True)
+    return rows
+
+
+def against_empty(full: list[Row], empty: list[Row], history: int) -> list[Row]:
+    """Each figure on the full database, with the same figure on the empty one as its baseline."""
+    baseline = {(row.benchmark, row.metric): row for row in empty}
+    rows = []
+    for row in full:
+        before = baseline.get((row.benchmark, row.metric))
+        if before is None:
+            continue
+        goal = HISTORY_RATE_GOAL if row.unit == "jobs/s" else HISTORY_GOAL
+        note = f"{history:,} past vs empty"
+        rows.append(Row(row.benchmark, row.metric, row.product, before.product, unit=row.unit, goal=goal, note=note))
+    return rows
+
+
+def main_with_history(options, argv: list[str]) -> int:
+    """Two stacks side by side, one filled; each benchmark runs on both, alternating which goes first."""
+    backend = Backend(options.broker, options.database)
+    command = " ".join(["python -m bench", *argv])
+    context = {**machine(), "backend": backend.label, "quick": options.quick, "command": command}
+    print(" ".join(f"{key}={value}" for key, value in context.items()), flush=True)
+    rows: list[Row] = []
+    with environment(backend) as empty, environment(backend) as full:
+        print(f"-- filling {options.history:,} past submissions ...", flush=True)
+        context["history"] = fill_history(full.stack, options.history)
+        print(context["history"], flush=True)
+        for index, name in enumerate(options.only or BENCHMARKS):
+            order = [("empty", empty), ("full", full)]
+            results = dict(
+                (label, run_one(name, env, options.quick, label)) for label, env in order[:: 1 - 2 * (index % 2)]
+            )
+            rows += against_empty(results["full"], results["empty"], options.history)
+    context["load_average_after"] = os.getloadavg()
+    print(f"\n== {backend.label}, {options.history:,} past submissions vs empty\n{table(rows)}")
     if options.json:
         options.json.write_text(to_json(rows, context))
     return 1 if any(row.met is False for row in rows) and not options.quick else 0

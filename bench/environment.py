@@ -57,7 +57,7 @@ class Environment:
             "shell",
             "-c",
             "from summaries.models import Submission\n"
-            "Submission.objects.exclude(status__in=['sent', 'failed'])"
+            "Submission.objects.exclude(status__in=['sent', 'failed', 'unconfirmed'])"
             ".update(status='failed', last_error='left over by the previous benchmark')\n",
         )
         with self.sink.lock:
@@ -141,10 +141,10 @@ def environment(backend: Backend, **stack_env):
         yield Environment(stack, sink)
 
 
-def run_probe(stack: Stack, *args: str, timeout: float = 600) -> dict:
-    """Run bench/render_probe.py in a fresh process configured like the stack's worker."""
+def run_probe(stack: Stack, *args: str, timeout: float = 600, module: str = "bench.render_probe") -> dict:
+    """Run a probe (bench/render_probe.py unless told) in a fresh process configured like the stack's worker."""
     result = subprocess.run(
-        [str(BIN / "python"), "-m", "bench.render_probe", *args],
+        [str(BIN / "python"), "-m", module, *args],
         cwd=REPO,
         env=stack.env(),
         capture_output=True,
@@ -152,5 +152,10 @@ def run_probe(stack: Stack, *args: str, timeout: float = 600) -> dict:
         timeout=timeout,
     )
     if result.returncode != 0:
-        raise RuntimeError(f"render probe {args} failed:\n{result.stderr[-4000:]}")
+        raise RuntimeError(f"{module} {args} failed:\n{result.stderr[-4000:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def fill_history(stack: Stack, count: int) -> dict:
+    """Give the stack's database `count` past submissions (bench/history.py)."""
+    return run_probe(stack, "fill", str(count), timeout=6 * 3600, module="bench.history")

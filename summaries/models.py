@@ -4,6 +4,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 
@@ -54,6 +55,10 @@ def due(now) -> models.Q:
     )
 
 
+# Statuses a worker still has to move on: the relay and the sweep look only at these, through
+# an index of these rows alone, so their cost follows the work in hand, not the history kept.
+ACTIVE_STATUSES = WAITING_STATUSES + LEASED_STATUSES
+
 # Statuses in which a confirmation link may be followed.
 CONFIRMABLE_STATUSES = (SubmissionStatus.CONFIRM_QUEUED, SubmissionStatus.CONFIRM_SENDING, SubmissionStatus.UNCONFIRMED)
 
@@ -92,6 +97,8 @@ class Submission(models.Model):
     enqueued_at = models.DateTimeField(null=True, blank=True)
 
     pdf = models.FileField(upload_to="summaries/", blank=True)
+    # When the PDF was deleted, PDF_RETENTION_DAYS after submission (the answers stay longer).
+    pdf_removed_at = models.DateTimeField(null=True, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -110,6 +117,18 @@ class Submission(models.Model):
             models.Index(fields=["status", "enqueued_at"], name="summaries_unpublished_idx"),
             # The admin overview's last day (services/last_day.py) reads only the day's sent rows.
             models.Index(fields=["sent_at"], name="summaries_sent_at_idx"),
+            # Rows still in the pipeline, oldest first: the relay, the sweep and the overview read
+            # only these, however many sent ones are kept (docs/growth.md).
+            models.Index(
+                fields=["created_at"], condition=models.Q(status__in=ACTIVE_STATUSES), name="summaries_active_idx"
+            ),
+            # The admin's list filtered by status, newest first (its whole order, id too, so that a
+            # page or its bounded count reads only the rows it needs); the overview's recent counts.
+            models.Index(fields=["status", "created_at", "id"], name="summaries_status_created_idx"),
+            # The admin's search: a whole address, in any case.
+            models.Index(Lower("email"), name="summaries_email_lower_idx"),
+            # The PDFs still kept, oldest first: what the retention job removes at PDF_RETENTION_DAYS.
+            models.Index(fields=["created_at"], condition=~models.Q(pdf=""), name="summaries_pdf_kept_idx"),
         ]
 
     def __str__(self) -> str:
@@ -140,7 +159,8 @@ class StoredFile(models.Model):
     name = models.CharField(max_length=255, unique=True)
     content = models.BinaryField()
     size = models.PositiveIntegerField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    # Indexed for the retention job, which deletes files past their age whatever their row did.
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     def __str__(self) -> str:
         return self.name

@@ -49,6 +49,12 @@ class DatabaseStorage(Storage):
 
         StoredFile.objects.filter(name=name).delete()
 
+    def delete_many(self, names: list[str]) -> None:
+        """The retention job's batch of files, in one statement."""
+        from summaries.models import StoredFile
+
+        StoredFile.objects.filter(name__in=names).delete()
+
     def size(self, name):
         from summaries.models import StoredFile
 

@@ -5,6 +5,8 @@ as JSON until the submission is done, so both always say the same thing.
 """
 
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from summaries.i18n.failure_reasons import reason_for_person
@@ -69,6 +71,19 @@ FAILED_MESSAGES = {
 }
 
 
+def _pdf_removed_message(submission: Submission, step: str) -> str:
+    """What the page says once PDF_RETENTION_DAYS have passed and the PDF is gone."""
+    date = date_format(submission.pdf_removed_at, "DATE_FORMAT")
+    if step == "failed":
+        return gettext("We could not email your summary, and its PDF was deleted from this site on %(date)s.") % {
+            "date": date
+        }
+    return gettext(
+        "Your summary has been emailed to you. Its PDF was deleted from this site on %(date)s: "
+        "the email has it attached."
+    ) % {"date": date}
+
+
 def steps_of(submission: Submission) -> list[str]:
     return CONFIRMED_STEPS if submission.confirmation_token else STEPS
 
@@ -76,7 +91,7 @@ def steps_of(submission: Submission) -> list[str]:
 def _failed_step(submission: Submission) -> str:
     if submission.confirmation_token and not submission.confirmed_at:
         return "confirm"
-    return "sending" if submission.pdf else "rendering"
+    return "sending" if submission.pdf or submission.pdf_removed_at else "rendering"
 
 
 def progress(submission: Submission) -> list[dict]:
@@ -107,6 +122,8 @@ def progress(submission: Submission) -> list[dict]:
 
 def _step(name: str, state: str) -> dict:
     return {"name": name, "label": str(STEP_LABELS[name]), "state": state, "state_text": str(STATE_TEXT[state])}
+
+
 ERASED_MESSAGE = _("Your answers and PDF have been deleted, as you asked. Nothing more will be sent.")
 
 
@@ -129,7 +146,9 @@ def status_payload(submission: Submission) -> dict:
     if step == "erased":
         return erased_payload()
     retrying = bool(submission.last_error) and step not in FINAL_STEPS
-    if step == "failed":
+    if submission.pdf_removed_at:
+        message = _pdf_removed_message(submission, step)
+    elif step == "failed":
         message = FAILED_MESSAGES[_failed_step(submission)]
     elif step == "closed":
         message = CLOSED_MESSAGE
@@ -146,5 +165,6 @@ def status_payload(submission: Submission) -> dict:
         # The stored reason is the operators' record, in English; the person reads it in their language.
         "reason": reason_for_person(submission.last_error) if step in ("failed", "bounced") else "",
         "pdf_url": reverse("summaries:pdf", args=[submission.token]) if submission.pdf else None,
+        "pdf_removed_at": submission.pdf_removed_at.isoformat() if submission.pdf_removed_at else None,
         "done": step in FINAL_STEPS,
     }

@@ -7,7 +7,9 @@ import pytest
 from django.contrib.admin import site
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
+from django.db import connection
 from django.forms import model_to_dict
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from summaries.admin import SubmissionAdmin
@@ -34,11 +36,43 @@ def test_submissions_are_found_by_email_and_filtered_by_status(operator):
     make_submission(email="ada@example.com", status=SubmissionStatus.SENT)
     make_submission(email="grace@example.com", status=SubmissionStatus.FAILED)
 
-    found = operator.get(CHANGELIST, {"q": "grace@"}).content.decode()
+    found = operator.get(CHANGELIST, {"q": " Grace@Example.COM "}).content.decode()
     failed = operator.get(CHANGELIST, {"status__exact": "failed"}).content.decode()
 
     assert "grace@example.com" in found and "ada@example.com" not in found
     assert "grace@example.com" in failed and "ada@example.com" not in failed
+
+
+def test_the_search_matches_a_whole_address_only(operator):
+    # A part of an address would need a scan of every row: the index holds whole addresses.
+    make_submission(email="grace@example.com")
+
+    page = operator.get(CHANGELIST, {"q": "grace@"}).content.decode()
+
+    assert "grace@example.com" not in page
+    assert "0 submissions" in page
+
+
+def test_the_list_counts_no_further_than_its_limit(operator, monkeypatch):
+    monkeypatch.setattr("summaries.admin_paginator.COUNT_LIMIT", 2)
+    for index in range(3):
+        make_submission(email=f"person{index}@example.com")
+
+    with CaptureQueriesContext(connection) as queries:
+        page = operator.get(CHANGELIST).content.decode()
+
+    assert "More than 2 submissions" in page
+    counts = [query["sql"] for query in queries if "COUNT(" in query["sql"].upper()]
+    assert counts and all("LIMIT 3" in sql for sql in counts), counts
+
+
+def test_the_list_gives_the_exact_count_below_the_limit(operator):
+    for index in range(3):
+        make_submission(email=f"person{index}@example.com")
+
+    page = operator.get(CHANGELIST).content.decode()
+
+    assert re.search(r'<span id="result-count">3 submissions</span>', page)
 
 
 def test_submissions_are_filtered_by_date(operator):
@@ -134,3 +168,19 @@ def test_the_overview_is_for_staff_only(client):
 
 def test_the_submission_list_links_to_the_overview(operator):
     assert f'href="{OVERVIEW}"' in operator.get(CHANGELIST).content.decode()
+
+
+def test_the_overview_counts_finished_submissions_of_the_last_hour_and_unfinished_ones_of_any_age(operator):
+    long_ago = timezone.now() - timedelta(hours=2)
+    for status in ("sent", "failed", "received", "sending"):
+        old = make_submission(status=status)
+        Submission.objects.filter(pk=old.pk).update(created_at=long_ago)
+    make_submission(status="sent")
+
+    page = operator.get(OVERVIEW).content.decode()
+
+    assert '<td id="count-sent">1</td>' in page
+    assert '<td id="count-failed">0</td>' in page
+    assert '<td id="count-received">1</td>' in page
+    assert '<td id="count-sending">1</td>' in page
+    assert "last hour" in page

@@ -47,3 +47,22 @@ def test_the_languages_benchmark_runs_and_reports_each_language_against_english(
     assert {"submit p50, ar vs en", "submit p50, ja vs en", "render median, ja vs en, Japanese answers"} <= metrics
     for row in rows:
         assert math.isfinite(row["ratio"]) and row["ratio"] > 0, row
+
+
+def test_a_history_run_fills_the_database_and_compares_full_with_empty(tmp_path):
+    results = tmp_path / "results.json"
+    run = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--history", "500", "--only", "operations", "--json", str(results)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    report = json.loads(results.read_text())
+    assert report["context"]["history"]["submissions"] == 500
+    assert report["context"]["history"]["events"] >= 4 * 500 * 0.9
+    metrics = {row["metric"] for row in report["rows"]}
+    assert {"relay tick", "sweep", "/healthz", "status page", "admin search by email", "retention run"} <= metrics
+    for row in report["rows"]:
+        assert row["benchmark"] == "operations" and row["ratio"] is not None and math.isfinite(row["ratio"]), row
