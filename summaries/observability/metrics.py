@@ -11,6 +11,7 @@ live workers) is read at scrape time instead: see metrics_scrape.py.
 
 import os
 import smtplib
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
@@ -44,9 +45,19 @@ def _forget_switch(*, setting: str, **_signal) -> None:
         metrics_enabled.cache_clear()
 
 
-@cache
+# The web serves requests from several threads (Django's ASGI handler): two first uses at once
+# must not both register the counters, which prometheus-client refuses as duplicates.
+_making = threading.Lock()
+
+
 def instruments() -> SimpleNamespace:
     """The process's counters and histograms, made on first use (after the folder is known)."""
+    with _making:
+        return _instruments()
+
+
+@cache
+def _instruments() -> SimpleNamespace:
     folder = settings.PROMETHEUS_MULTIPROC_DIR
     folder.mkdir(parents=True, exist_ok=True)
     # prometheus-client chooses between in-memory and file-backed values when first imported.
