@@ -33,6 +33,7 @@ from summaries.services.heartbeats import record_heartbeat  # noqa: E402
 from summaries.services.relay import publish_new_submissions  # noqa: E402
 from summaries.services.retention import delete_expired_submissions  # noqa: E402
 from summaries.services.sweep import sweep_stalled_submissions  # noqa: E402
+from summaries.tests.staff_login import log_in_with_two_factors  # noqa: E402
 
 HOST = {"HTTP_HOST": "127.0.0.1"}
 
@@ -79,7 +80,8 @@ def main(rounds: int) -> dict:
         username="bench-operator", defaults={"is_staff": True, "is_superuser": True}
     )
     client = Client()
-    client.force_login(user)
+    # Staff pages need the second factor too: a session that has passed both steps.
+    log_in_with_two_factors(client, user)
     picks = samples(rounds + 1)
     operations = {
         "relay tick": lambda i: publish_new_submissions(),

@@ -35,15 +35,24 @@ class BodyLimit:
 
     def capped(self, receive: Receive, *, declared: int) -> Receive:
         received = 0
+        cut_short = False
 
         async def receive_at_most_the_limit() -> dict:
-            nonlocal received
-            if declared > self.limit or received > self.limit:
+            nonlocal received, cut_short
+            if cut_short:
+                # Once the body is over, Django only listens for the client leaving: pass that
+                # on, and drop whatever rest of the oversize body the client still sends.
+                while (message := await receive())["type"] == "http.request":
+                    pass
+                return message
+            if declared > self.limit:
+                cut_short = True
                 return END_OF_BODY
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.limit:
+                    cut_short = True
                     return {**message, "more_body": False}
             return message
 

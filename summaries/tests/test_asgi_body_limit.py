@@ -39,3 +39,22 @@ def test_a_declared_length_over_the_limit_reads_nothing():
 def test_an_undeclared_body_stops_just_past_the_limit():
     read, asked = read_everything([], [b"x" * 6] * 100)
     assert (len(read), asked) == (12, 2)
+
+
+def test_after_a_cut_short_body_the_application_hears_only_the_client_leaving():
+    # Django listens for a disconnect once it has the body; more body is not what it expects.
+    messages = iter(
+        [{"type": "http.request", "body": b"x" * 1000, "more_body": True}] * 3 + [{"type": "http.disconnect"}]
+    )
+
+    async def receive():
+        return next(messages)
+
+    heard = []
+
+    async def app(scope, receive, send):
+        heard.append(await receive())
+        heard.append(await receive())
+
+    asyncio.run(BodyLimit(app, limit=10)({"type": "http", "headers": [(b"content-length", b"3000")]}, receive, None))
+    assert heard == [{"type": "http.request", "body": b"", "more_body": False}, {"type": "http.disconnect"}]

@@ -80,7 +80,8 @@ with connection.cursor() as cursor:
 
 user = get_user_model().objects.create(username="operator", is_staff=True, is_superuser=True)
 client = Client(HTTP_HOST="127.0.0.1")
-client.force_login(user)
+from summaries.tests.staff_login import log_in_with_two_factors
+log_in_with_two_factors(client, user)
 token, email = Submission.objects.filter(pk=template.pk + HISTORY // 2).values_list("token", "email").get()
 
 def get(path, **params):
