@@ -5,8 +5,6 @@ only once a code from the app proves the person holds the secret. Confirming it 
 recovery codes (django-otp's static device), each good for one login without the app.
 """
 
-import qrcode
-import qrcode.image.svg
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.safestring import SafeString, mark_safe
@@ -32,6 +30,11 @@ def pending_authenticator(user: AbstractBaseUser) -> TOTPDevice:
 
 def qr_code_svg(device: TOTPDevice) -> SafeString:
     """The device's otpauth:// address as an inline SVG: paths only, no script or style, so the CSP holds."""
+    # Imported here, on the enrolment page only: qrcode loads Pillow (and its HarfBuzz), which
+    # the web process otherwise never needs (summaries/tests/test_web_warmup.py).
+    import qrcode
+    import qrcode.image.svg
+
     image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=16)
     return mark_safe(image.to_string(encoding="unicode"))  # noqa: S308 - made here, from our own data
 
