@@ -5,15 +5,28 @@ only when CLIENT_IP_HEADER trusts it, and IPv6 as its /64, so that one person ca
 through the billions of addresses of one network to get more guesses.
 """
 
+import ipaddress
+
 from django.conf import settings
 from django.contrib import admin
 from django.shortcuts import render
 
 from summaries.security.client_ip import client_ip, rate_limit_key
 
+# Requests with no address to read (Django's force_login, a misconfigured proxy) share one count.
+UNKNOWN_ADDRESS = "0.0.0.0"
+
 
 def login_address(request) -> str:
-    return rate_limit_key(client_ip(request))
+    """An address, not a network: django-axes keeps it in a GenericIPAddressField (inet on PostgreSQL).
+
+    An IPv6 client counts as the first address of its /64, the same unit as the rate limits.
+    """
+    unit = rate_limit_key(client_ip(request)).split("/", 1)[0]
+    try:
+        return str(ipaddress.ip_address(unit))
+    except ValueError:
+        return UNKNOWN_ADDRESS
 
 
 def lockout_page(request, original_response=None, credentials=None):

@@ -198,3 +198,17 @@ def test_the_reset_command_names_an_unknown_user():
 
     with pytest.raises(CommandError, match="nobody"):
         call_command("reset_two_factor", "nobody")
+
+
+@pytest.mark.parametrize(
+    ("remote", "counted_as"),
+    [("203.0.113.7", "203.0.113.7"), ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::"), ("", "0.0.0.0")],
+)
+def test_a_login_is_counted_against_an_address_a_database_ip_field_accepts(remote, counted_as):
+    # PostgreSQL's inet column, through GenericIPAddressField, refuses a network or "unknown".
+    from django.test import RequestFactory
+
+    from summaries.staff.lockout import login_address
+
+    request = RequestFactory().get("/", REMOTE_ADDR=remote)
+    assert login_address(request) == counted_as
