@@ -10,6 +10,7 @@ import signal
 import pytest
 
 from tests.faults.scoreboard import RESULTS, table
+from tests.integration.services import RedisServer
 from tests.integration.smtp_sink import SmtpSink
 from tests.integration.stack import Stack
 
@@ -96,3 +97,11 @@ def pytest_terminal_summary(terminalreporter):
     if RESULTS:
         terminalreporter.section("fault scenarios")
         terminalreporter.write_line(table(RESULTS))
+
+
+@pytest.fixture(scope="module")
+def redis_server(tmp_path_factory):
+    """A redis-server of the test module's own, which its scenarios may stop, fill or flush."""
+    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
+    yield server
+    server.kill()

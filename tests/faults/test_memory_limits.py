@@ -42,13 +42,6 @@ def wait_while_refused(run: Scenario, log_before: int, waiting: list[str]) -> No
 
 
 @pytest.fixture(scope="module")
-def redis_server(tmp_path_factory):
-    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
-    yield server
-    server.kill()
-
-
-@pytest.fixture(scope="module")
 def redis_stack(make_fault_stack, redis_server):
     return make_fault_stack(broker_url=redis_server.url)
 

@@ -14,7 +14,7 @@ import pytest
 from tests.faults.network_host import NetworkHost
 from tests.faults.scoreboard import Scenario
 from tests.faults.tcp_proxy import TcpProxy
-from tests.integration.services import RedisServer, fresh_postgres_database
+from tests.integration.services import fresh_postgres_database
 from tests.integration.stack import BIN, wait_until
 
 pytestmark = pytest.mark.faults
@@ -25,13 +25,6 @@ def host_a():
     host = NetworkHost().create()
     yield host
     host.destroy()
-
-
-@pytest.fixture(scope="module")
-def redis_server(tmp_path_factory):
-    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
-    yield server
-    server.kill()
 
 
 @pytest.fixture(scope="module")

@@ -22,13 +22,6 @@ PROCESS_SUBMISSION = "summaries.tasks.process_submission"
 
 
 @pytest.fixture(scope="module")
-def redis_server(tmp_path_factory):
-    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
-    yield server
-    server.kill()
-
-
-@pytest.fixture(scope="module")
 def stack(make_fault_stack, redis_server):
     return make_fault_stack(broker_url=redis_server.url)
 

@@ -12,7 +12,6 @@ import pytest
 from tests.faults.conftest import ensure_running
 from tests.faults.postgres_server import PostgresServer
 from tests.faults.scoreboard import Scenario
-from tests.integration.services import RedisServer
 from tests.integration.stack import wait_until
 
 pytestmark = pytest.mark.faults
@@ -32,13 +31,6 @@ def postgres():
     server = PostgresServer().create()
     yield server
     server.destroy()
-
-
-@pytest.fixture(scope="module")
-def redis_server(tmp_path_factory):
-    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
-    yield server
-    server.kill()
 
 
 @pytest.fixture(scope="module")

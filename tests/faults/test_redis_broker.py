@@ -9,17 +9,9 @@ import redis
 from tests.faults import plays
 from tests.faults.conftest import ensure_running
 from tests.faults.scoreboard import Scenario
-from tests.integration.services import RedisServer
 from tests.integration.stack import wait_until
 
 pytestmark = pytest.mark.faults
-
-
-@pytest.fixture(scope="module")
-def redis_server(tmp_path_factory):
-    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
-    yield server
-    server.kill()
 
 
 @pytest.fixture(scope="module")
