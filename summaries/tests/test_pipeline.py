@@ -84,7 +84,8 @@ def test_a_temporary_failure_keeps_the_pdf_and_schedules_a_retry(monkeypatch, se
     # The retry, once due, sends without rendering again.
     monkeypatch.setattr(pipeline, "send_summary_email", emailing.send_summary_email)
     monkeypatch.setattr(pipeline, "render_summary_pdf", lambda s: pytest.fail("rendered twice"))
-    Submission.objects.filter(pk=submission.pk).update(next_attempt_at=timezone.now())
+    # Due by a second: the database's clock, which judges it, keeps milliseconds only.
+    Submission.objects.filter(pk=submission.pk).update(next_attempt_at=timezone.now() - timedelta(seconds=1))
     process_submission(submission.pk)
     assert Submission.objects.get().status == SubmissionStatus.SENT
     assert len(mail.outbox) == 1

@@ -66,9 +66,17 @@ class StrictPage:
 
     @staticmethod
     def _with_policy(route):
+        from playwright.sync_api import Error as PlaywrightError
+
         # Redirects go back to the browser, so that it navigates to their targets itself.
-        response = route.fetch(max_redirects=0)
-        route.fulfill(response=response, headers={**response.headers, "content-security-policy": STRICT_POLICY})
+        try:
+            response = route.fetch(max_redirects=0)
+            route.fulfill(response=response, headers={**response.headers, "content-security-policy": STRICT_POLICY})
+        except PlaywrightError as error:
+            # The page moved on (a navigation cancelled this request) before its answer came back:
+            # there is nobody left to answer. Anything else is a real failure.
+            if "disposed" not in str(error) and "closed" not in str(error):
+                raise
 
     def _note_violation(self, message):
         if "Content Security Policy" in message.text:
