@@ -306,7 +306,7 @@ if BROKER_KIND in ("redis", "rediss"):
     if BROKER_KIND == "redis":
         # A message that is not a kombu message is dropped with a log line instead of stopping
         # the worker (see the module). rediss:// keeps kombu's own, which sets up its TLS.
-        CELERY_BROKER_TRANSPORT = "core.redis_broker:Transport"
+        CELERY_BROKER_TRANSPORT = "summaries.compat.redis_stray_messages:Transport"
 elif BROKER_KIND in ("amqp", "amqps", "pyamqp"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # Publisher confirms: a publish returns once RabbitMQ has taken the message, and fails

@@ -43,9 +43,7 @@ class SingleLineTextField(forms.CharField):
 
 
 class MultiLineTextField(SingleLineTextField):
-    default_error_messages = {
-        "control": _("Please remove the control characters from this answer (found %(chars)s).")
-    }
+    default_error_messages = {"control": _("Please remove the control characters from this answer (found %(chars)s).")}
     allowed_characters = MULTI_LINE_ALLOWED
 
     def to_python(self, value):

@@ -220,6 +220,8 @@ class Suppression(models.Model):
 
     def __str__(self) -> str:
         return f"{self.address_hash[:12]}… ({self.reason})"
+
+
 class AdminAction(models.TextChoices):
     VIEWED_ANSWERS = "viewed_answers", _("Viewed the answers")
     RETRIED = "retried", _("Retry requested")

@@ -138,9 +138,7 @@ def _xmp(document: pikepdf.Pdf) -> tuple[dict[str, str], list[str]]:
         problems.append(f"XMP does not claim PDF/A-3a or 3u: {xmp['pdfaid:part']!r} {xmp['pdfaid:conformance']!r}")
     if xmp["pdfuaid:part"] != "1":
         problems.append(f"XMP does not claim PDF/UA-1: pdfuaid:part is {xmp['pdfuaid:part']!r}")
-    declared = {
-        namespace.text for namespace in root.iter(f"{{{PDFA_SCHEMA}}}namespaceURI") if namespace.text
-    }
+    declared = {namespace.text for namespace in root.iter(f"{{{PDFA_SCHEMA}}}namespaceURI") if namespace.text}
     if xmp["pdfuaid:part"] and PDFUAID not in declared:
         problems.append("pdfuaid is used without the PDF/A extension schema that declares it")
     if not xmp["dc:title"]:

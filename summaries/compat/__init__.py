@@ -9,6 +9,8 @@ it relies on changes, and says when it can be deleted.
   recursion; every render (summaries/services/rendering.py) is called with room to spare.
 - weasyprint_glyph_arrays: WeasyPrint parses a new C type for every glyph count; patched in each
   worker process (below).
+- redis_stray_messages: kombu's Redis transport stops the worker on a message that is not a
+  kombu message; core/settings.py names this transport for redis:// brokers instead.
 """
 
 from summaries.compat import weasyprint_glyph_arrays

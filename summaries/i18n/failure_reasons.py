@@ -32,7 +32,7 @@ def reason_for_person(stored: str) -> str:
     reason = stored[: gave_up.start()] if gave_up else stored
     for code, text in REASONS.items():
         if reason.startswith(code):
-            reason = f"{text}{reason[len(code):]}"
+            reason = f"{text}{reason[len(code) :]}"
             break
     if gave_up:
         attempts = int(gave_up.group(1))

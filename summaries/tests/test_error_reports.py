@@ -1,11 +1,10 @@
 """Sentry's events leave with no answers: the scrubber, and a real event captured from a failing submit."""
 
 import json
-import subprocess
-import sys
 
 from summaries.observability.error_reports import FILTERED, scrub_event
 from summaries.tests.answers import ANSWERS
+from summaries.tests.fresh_process import TEST_CLIENT_VARIABLES, run_python
 
 
 def test_the_forms_answers_are_taken_out_of_the_request():
@@ -51,6 +50,7 @@ from django.test import Client
 from django.test.utils import setup_test_environment
 from summaries import views
 from summaries.tests.answers import ANSWERS
+from summaries.tests.fresh_process import TEST_CLIENT_VARIABLES, run_python
 
 call_command("migrate", verbosity=0)
 setup_test_environment()
@@ -70,22 +70,8 @@ print(json.dumps(events))
 
 
 def test_an_error_in_a_submit_reaches_sentry_without_the_answers(tmp_path):
-    env = {
-        "DJANGO_SETTINGS_MODULE": "core.settings",
-        "READ_DOTENV": "0",
-        "SECRET_KEY": "probe",
-        "ALLOWED_HOSTS": "testserver",
-        "HTTPS": "0",
-        "DATA_DIR": str(tmp_path),
-        "RATE_LIMIT_PER_IP": "0",
-        "RATE_LIMIT_PER_RECIPIENT": "0",
-        # Never contacted: the probe takes the envelopes before they are sent.
-        "SENTRY_DSN": "http://public@127.0.0.1:9/1",
-        "PATH": "/usr/bin:/bin",
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", SENTRY_PROBE], env=env, capture_output=True, text=True, timeout=120, check=False
-    )
+    # The DSN is never contacted: the probe takes the envelopes before they are sent.
+    result = run_python(tmp_path, SENTRY_PROBE, **TEST_CLIENT_VARIABLES, SENTRY_DSN="http://public@127.0.0.1:9/1")
     assert result.returncode == 0, result.stderr[-3000:]
     [event] = json.loads(result.stdout.strip().splitlines()[-1])
     assert event["exception"]["values"][-1]["type"] == "RuntimeError"

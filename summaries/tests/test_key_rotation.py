@@ -49,4 +49,3 @@ def test_once_the_old_key_is_dropped_staff_log_in_again_and_links_still_work(
     assert client.get("/confirm/emailed-link/").status_code == 200
     response = client.get(ADMIN_PAGE)
     assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
-

@@ -1,36 +1,19 @@
 """Production settings, checked in a fresh process with only the variables an operator sets."""
 
 import secrets
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
+from summaries.tests.fresh_process import run_manage
+
 # Each test starts a Python process with production settings. Not part of the fast suite: `make test` runs them.
 pytestmark = pytest.mark.integration
-
-REPO = Path(__file__).resolve().parents[2]
-
-
-def run_django(tmp_path, *args: str, **env: str) -> subprocess.CompletedProcess:
-    """manage.py in a clean environment: nothing inherited from the test run or a .env file."""
-    base = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "READ_DOTENV": "0", "DATA_DIR": str(tmp_path / "data")}
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=REPO,
-        env={**base, **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
 
 PRODUCTION = {"DEBUG": "false", "ALLOWED_HOSTS": "aboutme.example.com"}
 
 
 def test_check_deploy_reports_nothing_for_a_production_configuration(tmp_path):
-    result = run_django(
+    result = run_manage(
         tmp_path, "check", "--deploy", "--fail-level", "DEBUG", SECRET_KEY=secrets.token_urlsafe(50), **PRODUCTION
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -39,7 +22,7 @@ def test_check_deploy_reports_nothing_for_a_production_configuration(tmp_path):
 
 def test_check_deploy_does_complain_about_plain_http(tmp_path):
     """The control: the check above can fail, and does when HTTPS is turned off."""
-    result = run_django(
+    result = run_manage(
         tmp_path,
         "check",
         "--deploy",
@@ -54,13 +37,13 @@ def test_check_deploy_does_complain_about_plain_http(tmp_path):
 
 
 def test_a_missing_secret_key_stops_start_up_naming_it(tmp_path):
-    result = run_django(tmp_path, "check", **PRODUCTION)
+    result = run_manage(tmp_path, "check", **PRODUCTION)
     assert result.returncode != 0
     assert "The environment variable SECRET_KEY must be set." in result.stderr
 
 
 def test_abuse_limits_are_on_by_default(tmp_path):
-    result = run_django(
+    result = run_manage(
         tmp_path,
         "shell",
         "-c",
@@ -72,7 +55,7 @@ def test_abuse_limits_are_on_by_default(tmp_path):
 
 
 def test_production_cookies_and_transport_are_secure(tmp_path):
-    result = run_django(
+    result = run_manage(
         tmp_path,
         "shell",
         "-c",
@@ -85,7 +68,7 @@ def test_production_cookies_and_transport_are_secure(tmp_path):
 
 
 def test_the_old_keys_come_from_secret_key_fallbacks(tmp_path):
-    result = run_django(
+    result = run_manage(
         tmp_path,
         "shell",
         "-c",

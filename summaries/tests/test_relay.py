@@ -94,7 +94,6 @@ def test_a_refusing_broker_is_tried_once_per_tick_and_the_rows_stay_waiting(refu
     assert unpublished_submissions().count() == 3
 
 
-
 def test_a_failed_publish_drops_its_connection_without_a_goodbye(broker, refusing_broker):
     # RabbitMQ under a memory alarm never answers a close on a connection that published.
     make_submission(enqueued_at=None)

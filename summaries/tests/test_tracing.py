@@ -1,8 +1,6 @@
 """Traces: off costs an import of nothing; on, one trace from the POST to the SMTP send, with ids only."""
 
 import json
-import subprocess
-import sys
 
 import pytest
 from django.urls import reverse
@@ -13,6 +11,7 @@ from summaries.services.emailing import message_id_for
 from summaries.services.relay import publish_new_submissions
 from summaries.tasks import process_submission
 from summaries.tests.factories import ANSWERS
+from summaries.tests.fresh_process import TEST_CLIENT_VARIABLES, run_python
 
 
 @pytest.fixture
@@ -90,20 +89,8 @@ print(sorted({name.split(".")[0] for name in sys.modules if name.startswith(("op
 
 
 def test_with_tracing_off_a_submit_and_a_job_never_import_the_sdk(tmp_path):
-    env = {
-        "DJANGO_SETTINGS_MODULE": "core.settings",
-        "READ_DOTENV": "0",
-        "SECRET_KEY": "probe",
-        "ALLOWED_HOSTS": "testserver",
-        "HTTPS": "0",
-        "DATA_DIR": str(tmp_path),
-        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        "RATE_LIMIT_PER_IP": "0",
-        "RATE_LIMIT_PER_RECIPIENT": "0",
-        "PATH": "/usr/bin:/bin",
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", OFF_PROBE], env=env, capture_output=True, text=True, timeout=120, check=False
+    result = run_python(
+        tmp_path, OFF_PROBE, **TEST_CLIENT_VARIABLES, EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.strip().splitlines()[-1] == "[]"

@@ -1,13 +1,11 @@
 """A web process warms up as the WSGI application loads, and never loads the renderer."""
 
 import json
-import subprocess
-import sys
 
 import pytest
-from django.conf import settings
 
 from summaries import web_warmup
+from summaries.tests.fresh_process import run_manage, run_python
 
 # Loads the WSGI application as gunicorn does, serves the public pages once, and reports what it loaded.
 WEB_PROCESS = """
@@ -34,20 +32,17 @@ print(json.dumps({"codes": [form.status_code, status.status_code, health.status_
 
 @pytest.mark.integration  # starts real processes: migrate, collectstatic and the web process itself
 def test_a_web_process_serves_the_pages_without_loading_the_renderer(tmp_path):
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "READ_DOTENV": "0",
+    variables = {
         "SECRET_KEY": "test",
         "HTTPS": "0",
         "ALLOWED_HOSTS": "testserver",
-        "DATA_DIR": str(tmp_path),
         "STATIC_ROOT": str(tmp_path / "static"),
     }
     for command in (["migrate", "-v0"], ["collectstatic", "--noinput", "-v0"]):
-        subprocess.run([sys.executable, "manage.py", *command], env=env, cwd=settings.BASE_DIR, check=True)
-    run = subprocess.run(
-        [sys.executable, "-c", WEB_PROCESS], env=env, cwd=settings.BASE_DIR, capture_output=True, text=True, check=True
-    )
+        done = run_manage(tmp_path, *command, **variables)
+        assert done.returncode == 0, done.stderr[-3000:]
+    run = run_python(tmp_path, WEB_PROCESS, **variables)
+    assert run.returncode == 0, run.stderr[-3000:]
     seen = json.loads(run.stdout.strip().splitlines()[-1])
     assert seen["codes"][:2] == [200, 200]
     assert seen["loaded"] == [], "WeasyPrint and what it brings belong to the worker only"

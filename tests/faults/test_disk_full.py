@@ -44,7 +44,6 @@ class Outbox:
         return found
 
 
-
 @pytest.fixture(scope="module")
 def disk(tmp_path_factory):
     # Room for the database, its WAL and a few dozen PDFs; little enough to fill in a moment.

@@ -124,4 +124,3 @@ def test_rabbitmq_memory_alarm_blocks_publishes_and_the_relay_gives_up_in_time(r
         # PUBLISH_TIMEOUT_SECONDS, lets the relay go on to its next tick.
         wait_while_refused(run, log_before, waiting)
     run.assert_all_delivered_once(run.settle())
-

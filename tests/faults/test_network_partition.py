@@ -80,9 +80,7 @@ def test_a_worker_host_cut_off_mid_send_loses_nothing_and_sends_nothing_twice(st
     try:
         stack.start_worker("worker-b")
         # Everything is delivered by B while A is still cut off: A's held job once its lease ran out.
-        wait_until(
-            lambda: all(run.status_of(s.token) == "sent" for s in run.submissions), 180, "B to finish A's jobs"
-        )
+        wait_until(lambda: all(run.status_of(s.token) == "sent" for s in run.submissions), 180, "B to finish A's jobs")
     finally:
         host_a.heal()
 

@@ -1,5 +1,6 @@
 import pytest
 
+from tests.integration.browser import launched_chromium
 from tests.integration.smtp_sink import SmtpSink
 from tests.integration.stack import Stack
 
@@ -10,6 +11,20 @@ def pytest_runtest_makereport(item, call):
     report = outcome.get_result()
     if report.when == "call":
         item.failed_call = report.failed
+
+
+@pytest.fixture
+def chromium():
+    """A browser for one test."""
+    with launched_chromium() as browser:
+        yield browser
+
+
+@pytest.fixture(scope="module")
+def module_chromium():
+    """One browser for a whole module, for modules that share one stack between their tests."""
+    with launched_chromium() as browser:
+        yield browser
 
 
 @pytest.fixture

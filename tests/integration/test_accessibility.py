@@ -10,7 +10,6 @@ sizes, and reduced motion.
 
 import email
 import email.policy
-import importlib.util
 import re
 import sqlite3
 
@@ -18,7 +17,6 @@ import pytest
 
 from tests.integration.services import require
 from tests.integration.stack import REPO, VALID_ANSWERS
-from tests.integration.test_browser import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
@@ -38,18 +36,6 @@ def axe():
     return AXE
 
 
-@pytest.fixture
-def chromium():
-    require("Debian's Chromium (/usr/bin/chromium)", CHROMIUM.exists())
-    require("Playwright for Python", importlib.util.find_spec("playwright") is not None)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
-
-
 def _context(browser, axe, **options):
     context = browser.new_context(viewport=DESKTOP, **options)
     context.add_init_script(path=str(axe))
@@ -61,9 +47,7 @@ def violations(page) -> list[str]:
     result = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", WCAG_TAGS
     )
-    return [
-        f"{v['id']} ({v['help']}): {[node['target'] for node in v['nodes']]}" for v in result["violations"]
-    ]
+    return [f"{v['id']} ({v['help']}): {[node['target'] for node in v['nodes']]}" for v in result["violations"]]
 
 
 def reflow_problems(page) -> list[str]:

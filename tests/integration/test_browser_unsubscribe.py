@@ -5,9 +5,9 @@ import re
 
 import pytest
 
+from tests.integration.browser import ARTIFACTS, INLINE_CODE, StrictPage
 from tests.integration.ports import free_port
 from tests.integration.stack import wait_until
-from tests.integration.test_browser import ARTIFACTS, INLINE_CODE, StrictPage, chromium  # noqa: F401 - fixture
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 

@@ -1,6 +1,5 @@
 """The whole flow over real processes: form posted over HTTP, worker renders, SMTP receives."""
 
-
 import pytest
 import requests
 

@@ -6,7 +6,6 @@ costs one submission, not a stack of its own. The worker's own language stays th
 (English); every email and PDF must come out in the language of its submission.
 """
 
-import importlib.util
 import io
 import re
 import subprocess
@@ -17,11 +16,10 @@ import requests
 from pypdf import PdfReader
 
 from summaries.tests.languages import LANGUAGES, expected
+from tests.integration.browser import ARTIFACTS
 from tests.integration.pdf import attached_pdf
-from tests.integration.services import require
 from tests.integration.smtp_sink import SmtpSink
 from tests.integration.stack import VALID_ANSWERS, Stack, wait_until
-from tests.integration.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.integration
 
@@ -46,19 +44,6 @@ def stack(tmp_path_factory, sink, request):
         started.stop()
         if request.session.testsfailed > failures_before:
             print(started.logs())
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    require("Debian's Chromium (/usr/bin/chromium)", CHROMIUM.exists())
-    require("Playwright for Python", importlib.util.find_spec("playwright") is not None)
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
 
 
 def _pdftotext(pdf: bytes, *options: str) -> str:
@@ -100,9 +85,9 @@ def _assert_email_in(message, want: dict) -> None:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("code", sorted(LANGUAGES))
-def test_a_person_gets_form_email_and_pdf_in_their_browsers_language(stack, sink, chromium, code):
+def test_a_person_gets_form_email_and_pdf_in_their_browsers_language(stack, sink, module_chromium, code):
     want = expected(code)
-    context = chromium.new_context(extra_http_headers={"Accept-Language": want["accept_language"]})
+    context = module_chromium.new_context(extra_http_headers={"Accept-Language": want["accept_language"]})
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.goto(stack.base_url + "/")
@@ -122,9 +107,9 @@ def test_a_person_gets_form_email_and_pdf_in_their_browsers_language(stack, sink
 
 
 @pytest.mark.browser
-def test_the_switcher_changes_the_language_without_javascript_and_the_email_follows(stack, sink, chromium):
+def test_the_switcher_changes_the_language_without_javascript_and_the_email_follows(stack, sink, module_chromium):
     # The browser asks for German; the person picks Japanese; the worker's own default is English.
-    context = chromium.new_context(java_script_enabled=False, extra_http_headers={"Accept-Language": "de-DE,de"})
+    context = module_chromium.new_context(java_script_enabled=False, extra_http_headers={"Accept-Language": "de-DE,de"})
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.goto(stack.base_url + "/")

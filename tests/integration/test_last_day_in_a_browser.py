@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.integration.test_browser import ARTIFACTS, DESKTOP, chromium  # noqa: F401 - the fixture
+from tests.integration.browser import ARTIFACTS, DESKTOP
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 

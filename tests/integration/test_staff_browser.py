@@ -10,7 +10,7 @@ from base64 import b32decode
 import pytest
 from django_otp.oath import TOTP
 
-from tests.integration.test_browser import ARTIFACTS, StrictPage, chromium  # noqa: F401 - chromium is a fixture
+from tests.integration.browser import ARTIFACTS, StrictPage
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
