@@ -83,9 +83,8 @@ class Submission(models.Model):
     confirmation_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     confirmed_at = models.DateTimeField(null=True, blank=True)
 
-    status = models.CharField(
-        max_length=16, choices=SubmissionStatus.choices, default=SubmissionStatus.RECEIVED, db_index=True
-    )
+    # No index of its own: every index below that starts with the status serves a lookup by status.
+    status = models.CharField(max_length=16, choices=SubmissionStatus.choices, default=SubmissionStatus.RECEIVED)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
     # Who holds the row and until when; see services/claims.py.

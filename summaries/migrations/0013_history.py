@@ -3,8 +3,14 @@
 import django.db.models.functions.text
 from django.db import migrations, models
 
+from summaries.index_operations import AddIndexConcurrentlyOnPostgres
+
 
 class Migration(migrations.Migration):
+    # The indexes are built CONCURRENTLY on PostgreSQL (summaries/index_operations.py): submits go
+    # on while a large table is indexed, and a concurrent build cannot run inside a transaction.
+    atomic = False
+
     dependencies = [
         ("summaries", "0012_database_defaults"),
     ]
@@ -20,7 +26,7 @@ class Migration(migrations.Migration):
             name="created_at",
             field=models.DateTimeField(auto_now_add=True, db_index=True),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrentlyOnPostgres(
             model_name="submission",
             index=models.Index(
                 condition=models.Q(
@@ -33,15 +39,15 @@ class Migration(migrations.Migration):
                 name="summaries_active_idx",
             ),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrentlyOnPostgres(
             model_name="submission",
             index=models.Index(fields=["status", "created_at", "id"], name="summaries_status_created_idx"),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrentlyOnPostgres(
             model_name="submission",
             index=models.Index(django.db.models.functions.text.Lower("email"), name="summaries_email_lower_idx"),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrentlyOnPostgres(
             model_name="submission",
             index=models.Index(
                 condition=models.Q(("pdf", ""), _negated=True), fields=["created_at"], name="summaries_pdf_kept_idx"

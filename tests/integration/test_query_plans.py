@@ -9,6 +9,7 @@ whole table, and none may read more than a tenth of the rows.
 """
 
 import json
+import re
 
 import pytest
 
@@ -20,6 +21,7 @@ HISTORY = 200_000
 
 OPERATIONS = """
 import json
+import re
 from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
@@ -159,6 +161,7 @@ def test_every_operation_reads_through_an_index_on_a_big_history(make_stack):
 
 REPEATED = """
 import json
+import re
 from django.db import connection
 from summaries.services.relay import publish_new_submissions
 from summaries.services.sweep import sweep_stalled_submissions
@@ -185,3 +188,28 @@ def test_prepared_statements_are_never_run_with_a_generic_plan(make_stack):
 
     assert seen["prepared"] >= 2
     assert seen["generic_plans"] == 0
+
+
+HISTORY_INDEXES = {
+    "summaries_active_idx",
+    "summaries_status_created_idx",
+    "summaries_email_lower_idx",
+    "summaries_pdf_kept_idx",
+}
+
+
+def test_indexes_added_to_a_grown_table_are_built_without_stopping_submits(make_stack):
+    # A plain CREATE INDEX makes every insert wait until the index is built; CONCURRENTLY does not.
+    import psycopg
+
+    with fresh_postgres_database() as database_url:
+        stack = make_stack(database_url=database_url)
+        stack.prepare()
+        statements = stack.manage("sqlmigrate", "summaries", "0013_history")
+        with psycopg.connect(database_url) as connection:
+            invalid = connection.execute("SELECT indexrelid::regclass::text FROM pg_index WHERE NOT indisvalid")
+            invalid = [name for (name,) in invalid]
+    built_concurrently = set(re.findall(r'CREATE INDEX CONCURRENTLY "(\w+)"', statements))
+    assert built_concurrently == HISTORY_INDEXES, statements
+    assert "BEGIN;" not in statements
+    assert invalid == []
