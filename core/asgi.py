@@ -11,6 +11,9 @@ from django.conf import settings
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "core.settings")
+# Each request's view runs in a thread of its own: the settings then close each request's
+# database connection when it ends, so no thread's connection outlives it (core/settings.py).
+os.environ["WEB_SERVES_ASGI"] = "true"
 django_application = get_asgi_application()
 
 from core.asgi_body_limit import BodyLimit  # noqa: E402 - needs the settings loaded above

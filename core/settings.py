@@ -132,6 +132,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+# The web (core/asgi.py, which sets WEB_SERVES_ASGI) runs each request's view in a thread of its
+# own. A connection kept by that thread outlives it, held by nobody until Python collects it: under
+# load PostgreSQL ran out of connections ("too many clients") and submits got the 503 page. So,
+# as Django says for ASGI, the web closes its connection at the end of each request. psycopg_pool
+# (Django's pool) was tried instead: it saves the connect, but after a restart it made the first
+# request wait a second per dead connection, and after an outage it kept reconnecting on a
+# growing backoff, refusing submits well after the database was back. Workers run one job at a
+# time per process and keep their connection (DATABASE_CONN_MAX_AGE).
+# Set by core/asgi.py in the web process only: not a setting, never read from .env.
+WEB_SERVES_ASGI = os.environ.get("WEB_SERVES_ASGI") == "true"
+if WEB_SERVES_ASGI:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

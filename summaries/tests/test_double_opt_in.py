@@ -13,6 +13,7 @@ from summaries.models import Submission, SubmissionStatus
 from summaries.services import pipeline
 from summaries.services.claims import reopen_failed
 from summaries.services.sweep import stalled_submissions
+from summaries.tests.fresh_process import run_manage
 
 pytestmark = pytest.mark.django_db
 
@@ -143,7 +144,5 @@ def test_a_confirmation_worker_that_died_is_taken_over_after_its_lease(client, a
 
 
 def test_production_with_confirmation_on_needs_the_public_address(tmp_path):
-    from summaries.tests.test_production_settings import run_django
-
-    result = run_django(tmp_path, "check", DEBUG="false", SECRET_KEY="x" * 60, CONFIRM_EMAIL="true")
+    result = run_manage(tmp_path, "check", DEBUG="false", SECRET_KEY="x" * 60, CONFIRM_EMAIL="true")
     assert result.returncode != 0 and "PUBLIC_BASE_URL must be set" in result.stderr

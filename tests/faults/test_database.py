@@ -49,6 +49,12 @@ def test_database_unavailable_at_submit_and_while_a_send_is_recorded(stack, sink
     rows_before = submission_rows(database_url)
 
     database_proxy.cut()
+    # The mail server accepts the held email while the database is away (released at once, within
+    # the worker's SMTP timeout): the worker must keep trying to record it instead of leaving it
+    # to be sent again.
+    sink.release()
+    worker = stack.processes["worker1"]
+    wait_until(lambda: "recording it failed" in worker.log_text(), 30, "the worker to find the database gone")
     for _ in range(3):
         response = stack.submit(email=f"{run.tag}-refused@example.com")
         run.submit_seconds.append(response.elapsed.total_seconds())
@@ -56,12 +62,6 @@ def test_database_unavailable_at_submit_and_while_a_send_is_recorded(stack, sink
         assert "Nothing was saved" in response.text
         assert response.headers["Retry-After"]
     assert submission_rows(database_url) == rows_before
-
-    # The mail server accepts the held email while the database is away: the worker must keep
-    # trying to record it instead of leaving it to be sent again.
-    sink.release()
-    worker = stack.processes["worker1"]
-    wait_until(lambda: "recording it failed" in worker.log_text(), 30, "the worker to find the database gone")
     database_proxy.restore()
 
     run.submit(2)

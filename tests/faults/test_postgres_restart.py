@@ -64,7 +64,11 @@ def submits_refused_with_the_clear_page(run: Scenario) -> None:
 
 
 def wait_for_a_failed_record(run: Scenario, log_before: int, *, because: str) -> None:
-    """The mail server accepts the held email while the database cannot write it down."""
+    """The mail server accepts the held email while the database cannot write it down.
+
+    Released at once, before anything else: the worker gives up on a mail server that holds its
+    email longer than EMAIL_TIMEOUT.
+    """
     worker = run.stack.processes["worker1"]
     run.sink.release()
     wait_until(lambda: because in worker.log_text()[log_before:], 60, f"the worker to meet {because!r}")
@@ -76,8 +80,8 @@ def test_postgres_restarted_mid_send(scenario, postgres):
     log_before = len(run.stack.processes["worker1"].log_text())
 
     postgres.stop()
-    submits_refused_with_the_clear_page(run)
     wait_for_a_failed_record(run, log_before, because="recording it failed")
+    submits_refused_with_the_clear_page(run)
     postgres.start()
 
     run.submit(2)
@@ -93,10 +97,10 @@ def test_postgres_failed_over_to_read_only_mid_send(scenario, postgres):
 
     postgres.set_read_only(True)
     try:
-        submits_refused_with_the_clear_page(run)
         # The failover's dropped connection fails a first try; the one after it meets a server
         # that can only read.
         wait_for_a_failed_record(run, log_before, because="in a read-only transaction")
+        submits_refused_with_the_clear_page(run)
     finally:
         postgres.set_read_only(False)
 
