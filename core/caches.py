@@ -1,10 +1,11 @@
 """CACHES from one CACHE_URL, and whether the rate limits count there or in the database.
 
-The product caches nothing: Django's cache holds only the rate-limit counts, and only when
-CACHE_URL names one. Unset (or `db://`), the counts are rows in the product's own database
-(summaries.security.rate_limits), which every process on every machine already shares. The
-default cache is then a per-process memory cache that nothing reads or writes, so it can never
-give two gunicorn workers different answers.
+Django's cache holds the rate-limit counts only when CACHE_URL names one. Unset (or `db://`),
+the counts are rows in the product's own database (summaries.security.rate_limits), which every
+process on every machine already shares, and the default cache is a per-process memory cache.
+Apart from the counts, the only thing cached is the admin overview's finished hours of the last
+day (summaries/services/last_day.py): figures that no longer change, so each process may as
+well keep its own copy.
 """
 
 from pathlib import Path

@@ -116,6 +116,22 @@ class Submission(models.Model):
             models.Index(fields=["status", "enqueued_at"], name="summaries_unpublished_idx"),
             # The admin overview's last day (services/last_day.py) reads only the day's sent rows.
             models.Index(fields=["sent_at"], name="summaries_sent_at_idx"),
+            # Its failed rows, by their last change (their failure), in indexes of failed rows only:
+            # an hour's failures are found without reading every failure the history keeps. One
+            # shape for each planner. PostgreSQL searches the first by time; it leaves a partial
+            # index's own condition out of the search, so it would read all of the second.
+            # SQLite, which plans without statistics, prefers (status, created_at, id) to any
+            # index that does not also start with the status, and searches the second.
+            models.Index(
+                fields=["updated_at"],
+                condition=models.Q(status=SubmissionStatus.FAILED),
+                name="summaries_failed_at_idx",
+            ),
+            models.Index(
+                fields=["status", "updated_at"],
+                condition=models.Q(status=SubmissionStatus.FAILED),
+                name="summaries_status_failed_at_idx",
+            ),
             # Rows still in the pipeline, oldest first: the relay, the sweep and the overview read
             # only these, however many sent ones are kept (docs/growth.md).
             models.Index(

@@ -2,9 +2,16 @@ from contextlib import contextmanager
 from types import SimpleNamespace
 
 import pytest
+from django.core.cache import cache
 
 from summaries.services.publishing import PROCESS_SUBMISSION_TASK
 from summaries.tests.factories import ANSWERS
+
+
+@pytest.fixture(autouse=True)
+def _nothing_cached():
+    """Each test starts with an empty cache, as a new process does: the overview keeps finished hours there."""
+    cache.clear()
 
 
 @pytest.fixture

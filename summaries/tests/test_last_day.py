@@ -1,14 +1,18 @@
 """The overview's last 24 hours: counted from real rows, drawn as inline SVG the CSP allows."""
 
+import random
 import re
+import statistics
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from summaries.day_chart import counts_chart, nice_ceiling, waits_chart
 from summaries.models import Submission, SubmissionStatus
-from summaries.services.last_day import last_day_by_hour, percentile
+from summaries.services.last_day import SETTLED_AFTER, last_day_by_hour, percentile
 from summaries.tests.factories import make_submission
 from summaries.tests.staff_login import log_in_with_two_factors
 
@@ -44,6 +48,88 @@ def test_each_hour_counts_what_was_received_sent_and_failed_and_how_long_people_
     assert (earlier.received, earlier.sent, earlier.failed) == (2, 0, 1)
     assert earlier.median_wait is None
     assert (last_day.totals.received, last_day.totals.sent, last_day.totals.failed) == (7, 5, 1)
+
+
+# Each hour read from its rows is three statements: its received, its failed, its sent with their waits.
+ONE_HOUR_READ = 3
+
+
+def test_a_finished_hour_is_read_once_then_kept_as_it_was(django_assert_num_queries):
+    three_hours_ago = NOW - timedelta(hours=3)
+    submitted(at=three_hours_ago, status=SubmissionStatus.SENT, wait=2)
+    first_view = last_day_by_hour(now=NOW)
+    # Written into that finished hour afterwards (as a late commit would be): the hour keeps its reading.
+    submitted(at=three_hours_ago, status=SubmissionStatus.FAILED)
+
+    with django_assert_num_queries(ONE_HOUR_READ):
+        second_view = last_day_by_hour(now=NOW)
+
+    assert second_view.hours[-4] == first_view.hours[-4]
+    assert (second_view.hours[-4].received, second_view.hours[-4].failed) == (1, 0)
+
+
+def test_the_current_hour_is_read_on_every_view():
+    last_day_by_hour(now=NOW)
+    submitted(at=NOW - timedelta(minutes=2), status=SubmissionStatus.SENT, wait=30)
+    submitted(at=NOW - timedelta(minutes=1), status=SubmissionStatus.FAILED)
+
+    current = last_day_by_hour(now=NOW).hours[-1]
+
+    assert (current.received, current.sent, current.failed) == (2, 1, 1)
+    assert (current.median_wait, current.p95_wait) == (30, 30)
+
+
+def test_the_hour_before_is_read_live_until_it_is_settled_then_once_more(django_assert_num_queries):
+    just_after = NOW.replace(minute=1)
+    last_day_by_hour(now=just_after)
+    submitted(at=just_after - timedelta(minutes=2), status=SubmissionStatus.FAILED)
+
+    with django_assert_num_queries(2 * ONE_HOUR_READ):
+        assert last_day_by_hour(now=just_after).hours[-2].failed == 1
+    settled = just_after.replace(minute=0) + SETTLED_AFTER
+    with django_assert_num_queries(2 * ONE_HOUR_READ):
+        assert last_day_by_hour(now=settled).hours[-2].failed == 1
+    with django_assert_num_queries(ONE_HOUR_READ):
+        assert last_day_by_hour(now=settled + timedelta(minutes=1)).hours[-2].failed == 1
+
+
+def test_the_days_waits_are_within_a_twentieth_of_a_second_and_each_hours_exact():
+    rng = random.Random(4)
+    waits = [round(rng.uniform(0.05, 40), 3) for _ in range(41)]
+    for index, wait in enumerate(waits):
+        # Over finished hours and the current one.
+        submitted(at=NOW - timedelta(hours=index % 6, minutes=index % 40), status=SubmissionStatus.SENT, wait=wait)
+    last_day_by_hour(now=NOW)
+
+    last_day = last_day_by_hour(now=NOW)
+
+    ordered = sorted(waits)
+    assert last_day.totals.sent == len(waits)
+    assert last_day.totals.median_wait == pytest.approx(statistics.median(ordered), abs=0.05 + 1e-9)
+    assert last_day.totals.p95_wait == pytest.approx(percentile(ordered, 0.95), abs=0.05 + 1e-9)
+    this_hour = sorted(wait for index, wait in enumerate(waits) if index % 6 == 0)
+    assert last_day.hours[-1].median_wait == pytest.approx(statistics.median(this_hour))
+    two_hours_ago = sorted(wait for index, wait in enumerate(waits) if index % 6 == 2)
+    assert last_day.hours[-3].p95_wait == pytest.approx(percentile(two_hours_ago, 0.95))
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="SQLite's planner; tests/integration/test_query_plans.py has PostgreSQL's"
+)
+def test_sqlite_counts_an_hours_failures_through_the_index_of_failed_rows():
+    # With no statistics (the embedded database gathers none), SQLite would take the
+    # (status, created_at, id) index for status = 'failed' and read every failure kept.
+    with CaptureQueriesContext(connection) as caught:
+        last_day_by_hour(now=NOW)
+    with connection.cursor() as cursor:
+        plans = {}
+        for query in caught:
+            cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
+            plans[query["sql"]] = " ".join(str(row[-1]) for row in cursor.fetchall())
+
+    failed = [plan for sql, plan in plans.items() if "'failed'" in sql]
+    assert len(failed) == 24 and all("INDEX summaries_status_failed_at_idx (" in plan for plan in failed), failed
+    assert all(plan.startswith("SEARCH") and " SCAN " not in f" {plan}" for plan in plans.values()), plans
 
 
 def test_percentiles_are_nearest_rank():
