@@ -19,6 +19,7 @@ count per tenth kept with the hour: the day's median and 95th percentile are eac
 of the exact one (the page shows tenths). An hour's own median and 95th percentile are exact.
 """
 
+import logging
 import math
 import statistics
 from bisect import bisect_left
@@ -32,6 +33,8 @@ from django.db.models import DurationField, ExpressionWrapper, F
 from django.utils import timezone
 
 from summaries.models import Submission, SubmissionStatus
+
+logger = logging.getLogger("summaries.last_day")
 
 HOURS = 24
 HOUR = timedelta(hours=1)
@@ -126,11 +129,18 @@ def _from_kept(start: datetime, kept: tuple) -> _Reading:
 def _finished_hours(starts: list[datetime]) -> dict[datetime, _Reading]:
     """The readings of finished hours: from the cache, or read now and kept."""
     keys = {CACHE_KEY.format(start): start for start in starts}
-    kept = cache.get_many(keys)
+    try:
+        kept = cache.get_many(keys)
+    except Exception as exc:  # noqa: BLE001 - a shared cache that is down (CACHE_URL) costs speed, not the page
+        logger.warning("last day: the cache cannot be read (%s); reading every hour", type(exc).__name__)
+        kept = {}
     readings = {keys[key]: _from_kept(keys[key], value) for key, value in kept.items()}
     missing = {key: _read(start) for key, start in keys.items() if key not in kept}
     if missing:
-        cache.set_many({key: _kept(reading) for key, reading in missing.items()}, timeout=KEPT_SECONDS)
+        try:
+            cache.set_many({key: _kept(reading) for key, reading in missing.items()}, timeout=KEPT_SECONDS)
+        except Exception as exc:  # noqa: BLE001 - as above
+            logger.warning("last day: the cache cannot be written (%s)", type(exc).__name__)
     return readings | {reading.hour.start: reading for reading in missing.values()}
 
 

@@ -181,3 +181,22 @@ def test_the_overview_draws_the_last_day_from_real_rows_with_no_inline_style(ope
     assert "<script" not in section
     policy = response["Content-Security-Policy"]
     assert "style-src 'self'" in policy and "unsafe-inline" not in policy
+
+
+def test_a_cache_that_is_down_costs_the_reading_not_the_page(monkeypatch, caplog):
+    from summaries.services import last_day
+
+    class Down:
+        def get_many(self, keys):
+            raise ConnectionError("cache down")
+
+        def set_many(self, values, timeout):
+            raise ConnectionError("cache down")
+
+    submitted(at=NOW - timedelta(hours=3), status=SubmissionStatus.SENT, wait=2)
+    monkeypatch.setattr(last_day, "cache", Down())
+
+    day = last_day_by_hour(now=NOW)
+
+    assert day.totals.sent == 1 and day.hours[-4].median_wait == 2
+    assert "the cache cannot be read (ConnectionError)" in caplog.text
