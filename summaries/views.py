@@ -16,6 +16,7 @@ from summaries.services.confirmation import confirm
 from summaries.services.erasure import erase_submission
 from summaries.services.health import health_report
 from summaries.services.intake import accept_submission
+from summaries.services.sqlite_writes import turn_to_write
 from summaries.services.status import status_payload
 
 
@@ -34,7 +35,7 @@ def _submit(request):
         return render(request, "summaries/form.html", {"form": form}, status=400)
     # One transaction, so the counts and the new row cost a single commit (a refused
     # attempt commits its counts and nothing else).
-    with transaction.atomic():
+    with turn_to_write(), transaction.atomic():
         exceeded = check_submission(ip_key=rate_limit_key(client_ip(request)), recipient=form.cleaned_data["email"])
         submission = None if exceeded else accept_submission(form.answers(), language=current_language())
     if exceeded:
