@@ -3,8 +3,9 @@
     python -m bench.operations_probe ROUNDS
 
 Each round runs every operation once, in turn: a relay tick, a sweep, a worker's heartbeat,
-/healthz, a status page and its JSON, the admin's submission list (unfiltered, filtered by
-status, searched by an address), its pipeline overview, and a retention run. Pages go through
+/healthz, a status page and its JSON, the metrics scrape, the admin's submission list
+(unfiltered, filtered by status, searched by an address), its pipeline overview, and a
+retention run. Pages go through
 Django's test client (views, queries and templates, without gunicorn in front). The status
 page and the search pick a different past submission each round. A database with fewer than a
 page of sent and a page of failed submissions gets them first, so that both render the same
@@ -19,6 +20,8 @@ import sys
 import time
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "core.settings")
+# The metrics scrape is one of the operations: with no token, /metrics answers 404.
+METRICS_TOKEN = os.environ.setdefault("METRICS_TOKEN", "bench-operations")
 
 import django  # noqa: E402
 
@@ -38,8 +41,8 @@ from summaries.tests.staff_login import log_in_with_two_factors  # noqa: E402
 HOST = {"HTTP_HOST": "127.0.0.1"}
 
 
-def _get(client: Client, path: str, **params) -> None:
-    response = client.get(path, params, **HOST)
+def _get(client: Client, path: str, headers: dict | None = None, **params) -> None:
+    response = client.get(path, params, headers=headers, **HOST)
     if response.status_code != 200:
         raise RuntimeError(f"GET {path} {params} answered {response.status_code}")
 
@@ -90,6 +93,7 @@ def main(rounds: int) -> dict:
         "/healthz": lambda i: _get(client, "/healthz"),
         "status page": lambda i: _get(client, f"/s/{picks[i][0]}/"),
         "status json": lambda i: _get(client, f"/s/{picks[i][0]}/status.json"),
+        "metrics scrape": lambda i: _get(client, "/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}),
         "admin list": lambda i: _get(client, "/admin/summaries/submission/"),
         "admin list by status": lambda i: _get(client, "/admin/summaries/submission/", status__exact="failed"),
         "admin search by email": lambda i: _get(client, "/admin/summaries/submission/", q=picks[i][1]),
