@@ -1,8 +1,9 @@
 """A scrape stays cheap on PostgreSQL with a million submissions: no query reads the table through.
 
 The same querysets /metrics runs (summaries/observability/metrics_scrape.py), explained with
-EXPLAIN ANALYZE over a million sent rows and a few waiting ones: no node scans the whole table,
-and none touches more than a few thousand rows.
+EXPLAIN ANALYZE over a million finished rows (one in forty failed, as a month of history has
+them) and a few waiting ones: no node scans the whole table, and none touches more than a few
+thousand rows.
 """
 
 import json
@@ -21,7 +22,8 @@ SEED = """
 INSERT INTO summaries_submission
     (email, name, about, hobby, color, saying, dream_job, token, status, attempts, last_error,
      lease_owner, pdf, created_at, updated_at, rendered_at, sent_at, trace_context)
-SELECT 'someone@example.com', 'Someone', 'About', 'Hobby', 'Red', '', '', 'sent-' || g, 'sent', 1, '',
+SELECT 'someone@example.com', 'Someone', 'About', 'Hobby', 'Red', '', '', 'sent-' || g,
+       CASE WHEN g %% 40 = 0 THEN 'failed' ELSE 'sent' END, 1, '',
        '', 'summaries/' || g || '.pdf', now() - g * interval '1 second', now(), now(),
        now() - g * interval '1 second' + interval '2 seconds', ''
 FROM generate_series(1, %(rows)s) AS g;
